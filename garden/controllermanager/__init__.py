@@ -1,0 +1,1 @@
+"""Garden controllers: projects, quotas, seed lifecycle, maintenance, hibernation, and housekeeping."""

@@ -1,0 +1,1 @@
+"""The gardenlet's controllers: shoot, care (health conditions), seed (registration, heartbeat), backup."""

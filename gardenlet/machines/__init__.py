@@ -1,0 +1,1 @@
+"""The machine controller: MachineDeployment -> MachineSet -> Machine, machines made by a provider."""

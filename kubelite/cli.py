@@ -1,0 +1,46 @@
+"""The ``kubelite`` command: one verb per part of the embedded Kubernetes.
+
+Each verb lives in the module of its part and registers itself here through ``VERBS``; this module only parses
+the verb and hands over the rest of the command line, so each part keeps kube-style flags of its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from kubelite.version import VERSION
+
+Verb = Callable[[Sequence[str]], int]
+
+#: verb name -> (one-line help, entry point taking the remaining arguments). Filled as parts land.
+VERBS: dict[str, tuple[str, Verb]] = {}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kubelite",
+        description="kubelite: an embedded Kubernetes (API server, process kubelet, simulated nodes).",
+    )
+    parser.add_argument("--version", action="version", version=f"kubelite {VERSION}")
+    sub = parser.add_subparsers(dest="verb", metavar="VERB")
+    for name, (summary, _) in sorted(VERBS.items()):
+        sub.add_parser(name, help=summary, add_help=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser()
+    if not args or args[0] not in VERBS:
+        parsed = parser.parse_args(args)  # prints help / version / an error for an unknown verb
+        if parsed.verb is None:
+            parser.print_help()
+            return 0
+    _, entry = VERBS[args[0]]
+    return entry(args[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

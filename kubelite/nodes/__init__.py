@@ -1,0 +1,1 @@
+"""Simulated kubelets (kwok-style): register Nodes, renew their Leases and report conditions."""

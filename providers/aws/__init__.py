@@ -1,0 +1,1 @@
+"""The AWS provider, on boto3."""

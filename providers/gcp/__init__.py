@@ -1,0 +1,1 @@
+"""The GCP provider, on google-cloud-compute."""

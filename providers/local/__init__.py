@@ -1,0 +1,1 @@
+"""The local provider: machines are simulated nodes on this machine."""

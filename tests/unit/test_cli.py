@@ -1,0 +1,43 @@
+"""The console scripts exist, print help, and are honest about what is not built yet."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+BIN = Path(sys.executable).parent
+
+
+def run(*argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(BIN / argv[0]), *argv[1:]], capture_output=True, text=True, timeout=60, check=False)
+
+
+@pytest.mark.parametrize("script", ["kubelite", "garden", "gardenlet", "gardenctl"])
+def test_console_script_prints_help(script: str) -> None:
+    result = run(script, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "usage" in result.stdout.lower()
+
+
+def test_kubelite_rejects_an_unknown_verb() -> None:
+    result = run("kubelite", "no-such-verb")
+    assert result.returncode == 2
+    assert "invalid choice" in result.stderr
+
+
+def test_garden_up_says_what_is_missing_and_fails() -> None:
+    result = run("garden", "up")
+    assert result.returncode == 1
+    assert "not built yet" in result.stderr
+
+
+def test_gardenctl_version_names_the_installed_distribution() -> None:
+    result = run("gardenctl", "version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"gardenctl {version('garden')}"
