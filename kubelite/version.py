@@ -9,4 +9,4 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 #: The Kubernetes minor release whose API kubelite follows (served at /version).
 KUBERNETES_MAJOR = "1"
-KUBERNETES_MINOR = "33"
+KUBERNETES_MINOR = "37"
