@@ -14,8 +14,17 @@ from kubelite.version import VERSION
 
 Verb = Callable[[Sequence[str]], int]
 
-#: verb name -> (one-line help, entry point taking the remaining arguments). Filled as parts land.
-VERBS: dict[str, tuple[str, Verb]] = {}
+
+def _apiserver(argv: Sequence[str]) -> int:
+    from kubelite.apiserver.command import main as apiserver_main  # noqa: PLC0415  (each verb loads only itself)
+
+    return apiserver_main(argv)
+
+
+#: verb name -> (one-line help, entry point taking the remaining arguments).
+VERBS: dict[str, tuple[str, Verb]] = {
+    "apiserver": ("run the kube-apiserver-compatible API server", _apiserver),
+}
 
 
 def _parser() -> argparse.ArgumentParser:

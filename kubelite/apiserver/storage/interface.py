@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import abc
 import enum
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 
 
@@ -153,7 +153,7 @@ class Storage(abc.ABC):
         """
 
     @abc.abstractmethod
-    def watch(self, prefix: str, *, after_revision: int) -> AsyncIterator[WatchEvent]:
+    def watch(self, prefix: str, *, after_revision: int) -> AsyncGenerator[WatchEvent, None]:
         """Every write to keys under ``prefix`` with a revision greater than ``after_revision``, in revision order.
 
         History first, then live events, without gaps or duplicates. Raises CompactedError (on the first

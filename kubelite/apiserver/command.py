@@ -1,0 +1,101 @@
+"""``kubelite apiserver``: command-line flags named like kube-apiserver's, turned into a ServerConfig."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kubelite.apiserver.auth.tokens import TokenFileError, load_token_file
+from kubelite.apiserver.storage import BACKENDS
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="kubelite apiserver",
+        description="A kube-apiserver-compatible API server (HTTPS) over SQLite.",
+    )
+    p.add_argument("--bind-address", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    p.add_argument(
+        "--secure-port", type=int, default=6443, help="HTTPS port; 0 picks a free one (default: %(default)s)"
+    )
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path("kubelite-data"),
+        help="where storage, certificates and the admin token live (default: %(default)s)",
+    )
+    p.add_argument(
+        "--storage-backend", default="sqlite", choices=BACKENDS, help="storage backend (default: %(default)s)"
+    )
+    p.add_argument("--tls-cert-file", type=Path, help="serving certificate (default: generated into the data dir)")
+    p.add_argument("--tls-private-key-file", type=Path, help="key of --tls-cert-file")
+    p.add_argument("--token-auth-file", type=Path, help='static tokens, CSV: token,user,uid[,"group1,group2"]')
+    p.add_argument(
+        "--write-kubeconfig", type=Path, metavar="PATH", help="write an admin kubeconfig here once the server is ready"
+    )
+    p.add_argument(
+        "--anonymous-auth",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="serve requests without credentials as system:anonymous (default: only health endpoints)",
+    )
+    p.add_argument(
+        "--compaction-interval",
+        type=float,
+        default=300.0,
+        metavar="SECONDS",
+        help="how often storage history is compacted (default: %(default)s)",
+    )
+    p.add_argument("-v", "--v", dest="verbosity", type=int, default=0, help="log verbosity (0-5)")
+    return p
+
+
+def main(argv: Sequence[str]) -> int:
+    from kubelite.apiserver.server import ServerConfig, run  # noqa: PLC0415  (keeps `--help` fast)
+
+    args = parser().parse_args(argv)
+    if bool(args.tls_cert_file) != bool(args.tls_private_key_file):
+        print("kubelite apiserver: --tls-cert-file and --tls-private-key-file go together", file=sys.stderr)
+        return 2
+    for flag, path in (
+        ("--tls-cert-file", args.tls_cert_file),
+        ("--tls-private-key-file", args.tls_private_key_file),
+        ("--token-auth-file", args.token_auth_file),
+    ):
+        if path is not None and not path.is_file():
+            print(f"kubelite apiserver: {flag}: no such file: {path}", file=sys.stderr)
+            return 2
+    if args.token_auth_file is not None:
+        try:
+            load_token_file(args.token_auth_file)
+        except TokenFileError as exc:
+            print(f"kubelite apiserver: --token-auth-file: {exc}", file=sys.stderr)
+            return 2
+    if not 0 <= args.secure_port <= 65535:
+        print(f"kubelite apiserver: --secure-port: {args.secure_port} is not a port", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbosity >= 4 else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    config = ServerConfig(
+        data_dir=args.data_dir,
+        bind_address=args.bind_address,
+        secure_port=args.secure_port,
+        storage_backend=args.storage_backend,
+        tls_cert_file=args.tls_cert_file,
+        tls_private_key_file=args.tls_private_key_file,
+        token_auth_file=args.token_auth_file,
+        write_kubeconfig=args.write_kubeconfig,
+        anonymous_auth=args.anonymous_auth,
+        compaction_interval=args.compaction_interval,
+    )
+    try:
+        run(config)
+    except OSError as exc:
+        print(f"kubelite apiserver: {exc}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,220 @@
+"""The kubelite API server process: storage, registry, controllers and the HTTPS listener, started and stopped
+as one.
+
+Two ways in: :func:`serve` (an async context manager: the server runs in the caller's event loop, for tests and for
+embedding) and :func:`run` (a blocking main that stops cleanly on SIGTERM or SIGINT, for the command line).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import signal
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aiohttp import web
+
+from kubelite.apiserver import kubeconfig
+from kubelite.apiserver.admission import AdmissionChain, NamespaceLifecycle
+from kubelite.apiserver.auth.tokens import TokenAuthenticator, load_token_file
+from kubelite.apiserver.builtins import builtin_resources
+from kubelite.apiserver.controllers.crds import CRDController, crd_resource
+from kubelite.apiserver.controllers.gc import GarbageCollector
+from kubelite.apiserver.controllers.namespaces import NamespaceController
+from kubelite.apiserver.discovery import Discovery
+from kubelite.apiserver.errors import APIError
+from kubelite.apiserver.http.app import HTTPApp
+from kubelite.apiserver.http.resources import ResourceHandler
+from kubelite.apiserver.objects import Object
+from kubelite.apiserver.openapi.documents import OpenAPIDocuments
+from kubelite.apiserver.registry import Registry
+from kubelite.apiserver.storage import Storage, open_storage
+from kubelite.apiserver.store import RequestContext, Store
+from kubelite.apiserver.tls import ServingCerts, ensure_serving_certs, server_context
+from kubelite.apiserver.user import UserInfo
+
+log = logging.getLogger(__name__)
+
+#: The namespaces every cluster starts with.
+INITIAL_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+ADMIN = UserInfo("kubelite-admin", ("system:masters", "system:authenticated"))
+
+
+@dataclass(slots=True)
+class ServerConfig:
+    data_dir: Path
+    bind_address: str = "127.0.0.1"
+    #: 0 picks a free port.
+    secure_port: int = 0
+    storage_backend: str = "sqlite"
+    tls_cert_file: Path | None = None
+    tls_private_key_file: Path | None = None
+    token_auth_file: Path | None = None
+    write_kubeconfig: Path | None = None
+    anonymous_auth: bool = False
+    #: Extra names for the generated serving certificate.
+    tls_sans: list[str] = field(default_factory=list)
+    #: How often history older than the previous tick is compacted (kube-apiserver: 5 minutes).
+    compaction_interval: float = 300.0
+
+
+class APIServer:
+    """A running server; build with :func:`serve`."""
+
+    def __init__(self, config: ServerConfig, storage: Storage) -> None:
+        self.config = config
+        self.storage = storage
+        self.registry = Registry()
+        self.registry.register_all([*builtin_resources(), crd_resource()])
+        self.admission = AdmissionChain([NamespaceLifecycle(self._get_namespace)])
+        self.store = Store(storage, self.registry, self.admission)
+        self.resources = ResourceHandler(self.store, self.registry)
+        self.openapi = OpenAPIDocuments(self.registry)
+        self.authenticator = TokenAuthenticator(
+            load_token_file(config.token_auth_file) if config.token_auth_file else {}
+        )
+        self.admin_token = _admin_token(config.data_dir)
+        self.authenticator.add(self.admin_token, ADMIN)
+        self.crds = CRDController(self.store, self.registry)
+        self._tasks: list[asyncio.Task[None]] = []
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+        self.certs: ServingCerts | None = None
+
+    @property
+    def url(self) -> str:
+        host = self.config.bind_address
+        if host in ("0.0.0.0", "::", ""):
+            host = "127.0.0.1"
+        return f"https://{f'[{host}]' if ':' in host else host}:{self.port}"
+
+    async def _get_namespace(self, name: str) -> Object | None:
+        rt = self.registry.get("", "v1", "namespaces")
+        assert rt is not None
+        try:
+            return await self.store.get(rt, None, name)
+        except APIError as exc:
+            if exc.code == 404:
+                return None
+            raise
+
+    async def start(self) -> None:
+        await self.crds.load()
+        await self._ensure_namespaces()
+        self._tasks = [
+            asyncio.create_task(self.crds.run(), name="crd-controller"),
+            asyncio.create_task(GarbageCollector(self.store, self.registry).run(), name="garbage-collector"),
+            asyncio.create_task(NamespaceController(self.store, self.registry).run(), name="namespace-controller"),
+            asyncio.create_task(self._compact_periodically(), name="compactor"),
+        ]
+        for task in self._tasks:
+            task.add_done_callback(_log_crash)
+        app = HTTPApp(
+            self.resources,
+            Discovery(self.registry),
+            self.openapi,
+            self.authenticator,
+            anonymous_auth=self.config.anonymous_auth,
+        ).build()
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
+        await self._runner.setup()
+        self.certs = self._certs()
+        sock = _bind(self.config.bind_address, self.config.secure_port)
+        self.port = sock.getsockname()[1]
+        site = web.SockSite(self._runner, sock, ssl_context=server_context(self.certs))
+        await site.start()
+        if self.config.write_kubeconfig is not None:
+            kubeconfig.write(self.config.write_kubeconfig, self.url, self.admin_token, self.certs.ca_file)
+        log.info("kubelite API server serving on %s", self.url)
+
+    def _certs(self) -> ServingCerts:
+        if self.config.tls_cert_file and self.config.tls_private_key_file:
+            return ServingCerts(self.config.tls_cert_file, self.config.tls_private_key_file, None)
+        return ensure_serving_certs(self.config.data_dir / "pki", [self.config.bind_address, *self.config.tls_sans])
+
+    async def _ensure_namespaces(self) -> None:
+        rt = self.registry.get("", "v1", "namespaces")
+        assert rt is not None
+        for name in INITIAL_NAMESPACES:
+            if await self._get_namespace(name) is None:
+                body = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
+                with contextlib.suppress(APIError):
+                    await self.store.create(rt, None, body, RequestContext())
+
+    async def _compact_periodically(self) -> None:
+        previous = await self.storage.current_revision()
+        while True:
+            await asyncio.sleep(self.config.compaction_interval)
+            if previous > await self.storage.compacted_revision():
+                await self.storage.compact(previous)
+            previous = await self.storage.current_revision()
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks = []
+        await self.storage.close()
+
+
+def _log_crash(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("%s stopped: %r", task.get_name(), task.exception(), exc_info=task.exception())
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(1024)
+    sock.setblocking(False)
+    return sock
+
+
+def _admin_token(data_dir: Path) -> str:
+    """The admin bearer token, made once per data dir (0600) so restarts keep kubeconfigs valid."""
+    path = data_dir / "admin.token"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(32)
+    kubeconfig.write_private(path, token + "\n")
+    return token
+
+
+@contextlib.asynccontextmanager
+async def serve(config: ServerConfig) -> AsyncIterator[APIServer]:
+    """Run a server in the current event loop for the duration of the block."""
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    storage = await open_storage(config.storage_backend, config.data_dir)
+    server = APIServer(config, storage)
+    try:
+        await server.start()
+        yield server
+    finally:
+        await server.stop()
+
+
+async def _main(config: ServerConfig) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    async with serve(config):
+        await stop.wait()
+        log.info("kubelite API server stopping")
+
+
+def run(config: ServerConfig) -> None:
+    asyncio.run(_main(config))

@@ -1,0 +1,87 @@
+"""What every verb of the generic store shares: dependencies, reading the current object, version conversion."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kubelite.apiserver import errors
+from kubelite.apiserver.admission import AdmissionChain
+from kubelite.apiserver.errors import APIError, Resource
+from kubelite.apiserver.objects import Object, decode, meta
+from kubelite.apiserver.registry import Registry
+from kubelite.apiserver.resources import ResourceType
+from kubelite.apiserver.storage import Storage, StoredObject
+
+#: kube-apiserver refuses request bodies over 3 MiB and objects whose stored form is over 1.5 MiB.
+MAX_OBJECT_BYTES = 1_572_864
+#: How often a write retries a compare-and-swap that lost a race, when the client did not pin a resourceVersion.
+CAS_RETRIES = 16
+
+
+class StoreBase:
+    def __init__(self, storage: Storage, registry: Registry, admission: AdmissionChain) -> None:
+        self.storage = storage
+        self.registry = registry
+        self.admission = admission
+
+    async def read_current(self, rt: ResourceType, namespace: str | None, name: str) -> tuple[StoredObject, Object]:
+        stored = await self.storage.get(rt.key(namespace, name))
+        if stored is None:
+            raise errors.not_found(Resource(rt.group, rt.plural), name)
+        return stored, self._decode(rt, stored.value, stored.mod_revision)
+
+    def _decode(self, rt: ResourceType, value: bytes, revision: int) -> Object:
+        """A stored object as served at ``rt``'s version (CRD conversion strategy None: only apiVersion moves)."""
+        obj = decode(value, revision)
+        if rt.storage_version != rt.version:
+            obj["apiVersion"] = rt.api_version
+        return obj
+
+    def _to_storage_version(self, rt: ResourceType, obj: Object) -> Object:
+        if rt.storage_version != rt.version:
+            obj["apiVersion"] = rt.storage_api_version
+        return obj
+
+    @staticmethod
+    def _check_body(rt: ResourceType, body: Any) -> Object:
+        """The body must be an object of this resource's kind (an empty apiVersion/kind is filled in)."""
+        if not isinstance(body, dict):
+            raise errors.bad_request("the body of the request must be a JSON or YAML object")
+        kind = body.get("kind")
+        api_version = body.get("apiVersion")
+        if not kind:
+            raise errors.bad_request(f"Object 'Kind' is missing in '{_short(body)}'")
+        if kind != rt.kind or (api_version and api_version != rt.api_version):
+            raise errors.bad_request(
+                f"the API version in the data ({api_version}) does not match the expected API version "
+                f"({rt.api_version})"
+                if kind == rt.kind
+                else f"the kind in the data ({kind}) does not match the expected kind ({rt.kind})"
+            )
+        body["apiVersion"] = rt.api_version
+        if not isinstance(body.get("metadata", {}), dict):
+            raise errors.bad_request("metadata must be an object")
+        meta(body)
+        return body
+
+    @staticmethod
+    def _check_namespace(rt: ResourceType, obj: Object, namespace: str | None) -> None:
+        m = meta(obj)
+        if rt.namespaced:
+            if m.get("namespace") and m["namespace"] != namespace:
+                raise errors.bad_request(
+                    "the namespace of the provided object does not match the namespace sent on the request"
+                )
+            m["namespace"] = namespace
+        else:
+            m.pop("namespace", None)
+
+
+def _short(body: dict[str, Any]) -> str:
+    import json  # noqa: PLC0415  (error path only)
+
+    text = json.dumps(body, separators=(",", ":"))
+    return text if len(text) <= 256 else text[:253] + "..."
+
+
+__all__ = ["CAS_RETRIES", "MAX_OBJECT_BYTES", "APIError", "StoreBase"]

@@ -1,0 +1,1 @@
+"""The Storage contract suite, run against every storage backend."""
