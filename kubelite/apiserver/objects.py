@@ -46,6 +46,18 @@ def new_uid() -> str:
     return str(uuid.uuid4())
 
 
+#: ObjectMeta fields Go serialises with omitempty: an empty value is the same as an absent one.
+_OMIT_EMPTY_META = ("labels", "annotations", "finalizers", "ownerReferences", "managedFields", "generateName")
+
+
+def normalize_meta(obj: Object) -> None:
+    """Drop empty metadata collections, as the typed ObjectMeta does (``kubectl label x a-`` leaves no ``{}``)."""
+    m = meta(obj)
+    for key in _OMIT_EMPTY_META:
+        if key in m and not m[key]:
+            del m[key]
+
+
 def encode(obj: Object) -> bytes:
     """The stored form: compact JSON with ``resourceVersion`` dropped (the backend's revision replaces it)."""
     m = obj.get("metadata")

@@ -55,6 +55,8 @@ class ResourceHandler:
         ctx = _context(request, user)
         if info.subresource:
             return await self._subresource(request, rt, info, namespace, ctx)
+        if (info.verb == "create" and info.name) or (info.verb in ("update", "patch") and not info.name):
+            raise errors.method_not_allowed("the server does not allow this method on the requested resource")
         if info.verb not in rt.verbs:
             raise errors.method_not_allowed(f'{info.verb} is not supported on resources of kind "{rt.group_resource}"')
         accept = parse_accept(request.headers.get("Accept"))

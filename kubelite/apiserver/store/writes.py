@@ -13,7 +13,7 @@ from typing import Any
 from kubelite.apiserver import errors
 from kubelite.apiserver.admission import AdmissionRequest, Operation
 from kubelite.apiserver.errors import Resource
-from kubelite.apiserver.objects import Object, encode, meta, new_uid, now, without
+from kubelite.apiserver.objects import Object, encode, meta, new_uid, normalize_meta, now, without
 from kubelite.apiserver.resources import ResourceType
 from kubelite.apiserver.storage import KeyExistsError, KeyNotFoundError, RevisionConflictError, StoredObject
 from kubelite.apiserver.store.base import CAS_RETRIES, MAX_OBJECT_BYTES, StoreBase
@@ -150,6 +150,7 @@ class WriteMixin(StoreBase):
             meta(new)["generation"] = int(meta(old).get("generation") or 0) + 1
         self._validate(rt, new, old)
         await self._admit("UPDATE", rt, new, old, ctx, mutate=False, subresource=subresource)
+        normalize_meta(new)
         new_m = meta(new)
         if without(new, "metadata") == without(old, "metadata") and without_rv(new_m) == without_rv(meta(old)):
             return old  # a no-op write: nothing stored, resourceVersion unchanged
@@ -271,6 +272,7 @@ class WriteMixin(StoreBase):
 
     @staticmethod
     def _encode_checked(obj: Object) -> bytes:
+        normalize_meta(obj)
         data = encode(obj)
         if len(data) > MAX_OBJECT_BYTES:
             raise errors.too_large(f"Request entity too large: limit is {MAX_OBJECT_BYTES}")
