@@ -35,6 +35,7 @@ from kubelite.apiserver.openapi.documents import OpenAPIDocuments
 from kubelite.apiserver.registry import Registry
 from kubelite.apiserver.storage import Storage, open_storage
 from kubelite.apiserver.store import RequestContext, Store
+from kubelite.apiserver.store.watches import BOOKMARK_INTERVAL
 from kubelite.apiserver.tls import ServingCerts, ensure_serving_certs, server_context
 from kubelite.apiserver.user import UserInfo
 
@@ -61,6 +62,8 @@ class ServerConfig:
     tls_sans: list[str] = field(default_factory=list)
     #: How often history older than the previous tick is compacted (kube-apiserver: 5 minutes).
     compaction_interval: float = 300.0
+    #: How often a quiet watch that allows bookmarks gets one.
+    bookmark_interval: float = BOOKMARK_INTERVAL
 
 
 class APIServer:
@@ -73,7 +76,7 @@ class APIServer:
         self.registry.register_all([*builtin_resources(), crd_resource()])
         self.admission = AdmissionChain([NamespaceLifecycle(self._get_namespace)])
         self.store = Store(storage, self.registry, self.admission)
-        self.resources = ResourceHandler(self.store, self.registry)
+        self.resources = ResourceHandler(self.store, self.registry, bookmark_interval=config.bookmark_interval)
         self.openapi = OpenAPIDocuments(self.registry)
         self.authenticator = TokenAuthenticator(
             load_token_file(config.token_auth_file) if config.token_auth_file else {}

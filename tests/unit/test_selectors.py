@@ -73,19 +73,21 @@ def test_empty_label_selector_is_empty_and_matches_everything() -> None:
         pytest.param("a in b", "unable to parse requirement: found 'b' expected: '('", id="in-without-parens"),
         pytest.param("a in (b", "unable to parse requirement: found '', expected: ',' or ')'", id="unclosed-parens"),
         pytest.param("a in (b c)", "unable to parse requirement: found 'c', expected: ',' or ')'", id="space-in-set"),
-        pytest.param("a in (b,=)", "unable to parse requirement: found '=', expected: ',', or identifier", id="op-in-set"),
+        pytest.param(
+            "a in (b,=)", "unable to parse requirement: found '=', expected: ',', or identifier", id="op-in-set"
+        ),
         pytest.param("a in =", "unable to parse requirement: found '=' expected: '('", id="in-then-operator"),
         pytest.param("a=(", "unable to parse requirement: found '(', expected: identifier", id="paren-as-value"),
         pytest.param("!", "unable to parse requirement: found '', expected: identifier", id="bare-negation"),
         pytest.param(
             "a>x",
-            "unable to parse requirement: values[0]: Invalid value: \"x\": "
+            'unable to parse requirement: values[0]: Invalid value: "x": '
             "for 'Gt', 'Lt' operators, the value must be an integer",
             id="gt-not-integer",
         ),
         pytest.param(
             "a<99999999999999999999",
-            "unable to parse requirement: values[0]: Invalid value: \"99999999999999999999\": "
+            'unable to parse requirement: values[0]: Invalid value: "99999999999999999999": '
             "for 'Gt', 'Lt' operators, the value must be an integer",
             id="lt-beyond-int64",
         ),
@@ -255,7 +257,10 @@ def test_requirement_new_rejects_exact_match_with_two_values() -> None:
         pytest.param(None, [], id="absent"),
         pytest.param(
             {"matchExpressions": [{"key": "a", "operator": "In"}]},
-            ["spec.selector.matchExpressions[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn'"],
+            [
+                "spec.selector.matchExpressions[0].values: Required value: "
+                "must be specified when `operator` is 'In' or 'NotIn'"
+            ],
             id="in-without-values",
         ),
         pytest.param(
@@ -279,7 +284,10 @@ def test_validate_label_selector_inside_an_object(selector: dict[str, Any] | Non
 
 def test_validate_label_selector_reports_every_bad_key_and_value() -> None:
     errors = validate_label_selector(
-        {"matchLabels": {"-bad": "ok", "good": "-bad"}, "matchExpressions": [{"key": "_k", "operator": "In", "values": ["-v"]}]},
+        {
+            "matchLabels": {"-bad": "ok", "good": "-bad"},
+            "matchExpressions": [{"key": "_k", "operator": "In", "values": ["-v"]}],
+        },
         "spec.selector",
     )
     assert [(e.path, e.value) for e in errors] == [
@@ -317,7 +325,9 @@ def test_field_selector_parses(text: str, terms: list[tuple[str, str, bool]]) ->
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        pytest.param("metadata.name", "invalid selector: 'metadata.name'; can't understand 'metadata.name'", id="no-op"),
+        pytest.param(
+            "metadata.name", "invalid selector: 'metadata.name'; can't understand 'metadata.name'", id="no-op"
+        ),
         pytest.param("a=b,c", "invalid selector: 'a=b,c'; can't understand 'c'", id="second-term-no-op"),
         pytest.param("a=b=c", "invalid field selector: unescaped character in value: =", id="unescaped-equals"),
         pytest.param(r"a=\x", r"invalid field selector: invalid escape sequence: \x", id="unknown-escape"),

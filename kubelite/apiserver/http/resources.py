@@ -25,6 +25,7 @@ from kubelite.apiserver.registry import Registry
 from kubelite.apiserver.resources import ResourceType
 from kubelite.apiserver.store import DeleteOptions, ListQuery, RequestContext, Store, WatchQuery
 from kubelite.apiserver.store.context import FieldValidation
+from kubelite.apiserver.store.watches import BOOKMARK_INTERVAL
 from kubelite.apiserver.tables import AGE, NAME, Column, build_table, partial_object_metadata
 from kubelite.apiserver.user import UserInfo
 
@@ -36,9 +37,10 @@ WATCH_MIN_SECONDS = 1800
 
 
 class ResourceHandler:
-    def __init__(self, store: Store, registry: Registry) -> None:
+    def __init__(self, store: Store, registry: Registry, *, bookmark_interval: float = BOOKMARK_INTERVAL) -> None:
         self.store = store
         self.registry = registry
+        self.bookmark_interval = bookmark_interval
         self.scale = ScaleHandler(store)
         self.subresource_handlers: dict[tuple[str, str, str], SubresourceHandler] = {}
 
@@ -198,7 +200,7 @@ class ResourceHandler:
         except ValueError:
             raise errors.bad_request(f"invalid timeoutSeconds: {timeout_raw!r}") from None
         table = wants(accept, "Table", "meta.k8s.io", ("v1", "v1beta1")) is not None
-        events = await self.store.watch(rt, namespace, watch_query)
+        events = await self.store.watch(rt, namespace, watch_query, bookmark_interval=self.bookmark_interval)
         response = web.StreamResponse(status=200)
         response.content_type = JSON
         response.enable_chunked_encoding()
