@@ -13,7 +13,7 @@ import logging
 import secrets
 import signal
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -196,12 +196,23 @@ def _admin_token(data_dir: Path) -> str:
     return token
 
 
+#: Extends a server before it starts: registers kinds, subresource handlers and admission plugins.
+Setup = Callable[[APIServer], None]
+
+
 @contextlib.asynccontextmanager
-async def serve(config: ServerConfig) -> AsyncIterator[APIServer]:
-    """Run a server in the current event loop for the duration of the block."""
+async def serve(config: ServerConfig, setup: Setup | None = None) -> AsyncIterator[APIServer]:
+    """Run a server in the current event loop for the duration of the block.
+
+    ``setup`` runs after the built-ins are registered and before anything is served: the place where a layer
+    above kubelite (the Gardener API) adds its kinds (``server.registry.register``), subresources
+    (``server.resources.register_subresource``) and admission plugins (``server.admission.add``).
+    """
     config.data_dir.mkdir(parents=True, exist_ok=True)
     storage = await open_storage(config.storage_backend, config.data_dir)
     server = APIServer(config, storage)
+    if setup is not None:
+        setup(server)
     try:
         await server.start()
         yield server

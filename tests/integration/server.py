@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from kubelite.apiserver.server import APIServer, ServerConfig, serve
+from kubelite.apiserver.server import APIServer, ServerConfig, Setup, serve
 
 BIN = Path(sys.executable).parent
 KUBECTL = BIN / "kubectl"
@@ -56,7 +56,7 @@ class RunningServer:
 
 
 @contextmanager
-def threaded_server(data_dir: Path, **options: object) -> Iterator[RunningServer]:
+def threaded_server(data_dir: Path, setup: Setup | None = None, **options: object) -> Iterator[RunningServer]:
     """A server on a free loopback port, in its own event loop in a daemon thread."""
     kubeconfig = data_dir / "admin.kubeconfig"
     config = ServerConfig(data_dir=data_dir, write_kubeconfig=kubeconfig, **options)  # type: ignore[arg-type]
@@ -68,7 +68,7 @@ def threaded_server(data_dir: Path, **options: object) -> Iterator[RunningServer
         nonlocal stop
         stop = asyncio.Event()
         try:
-            async with serve(config) as server:
+            async with serve(config, setup) as server:
                 holder["server"] = server
                 holder["loop"] = asyncio.get_running_loop()
                 started.set()
