@@ -123,7 +123,8 @@ def test_aggregated_discovery_lists_the_kind(client: Client) -> None:
             client.server.url + "/apis",
             timeout=10,
             headers={
-                "Accept": f"application/json;g=apidiscovery.k8s.io;v={version};as=APIGroupDiscoveryList,application/json"
+                "Accept": f"application/json;g=apidiscovery.k8s.io;v={version};as=APIGroupDiscoveryList,"
+                "application/json"
             },
         )
         assert response.headers["Content-Type"].startswith(
