@@ -7,6 +7,7 @@ generation, so a CRD shows up in discovery with the very next request after it i
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from typing import Any
@@ -160,7 +161,5 @@ class Discovery:
 
 def _storage_version_hash(rt: ResourceType) -> str:
     """Upstream: base64 of the first 8 bytes of sha256("group/version/kind") of the storage version."""
-    import base64  # noqa: PLC0415
-
     digest = hashlib.sha256(f"{rt.group}/{rt.storage_version}/{rt.kind}".encode()).digest()
     return base64.b64encode(digest[:8]).decode()

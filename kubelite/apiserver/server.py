@@ -23,7 +23,7 @@ from kubelite.apiserver import kubeconfig
 from kubelite.apiserver.admission import AdmissionChain, NamespaceLifecycle
 from kubelite.apiserver.auth.tokens import TokenAuthenticator, load_token_file
 from kubelite.apiserver.builtins import builtin_resources
-from kubelite.apiserver.controllers.crds import CRDController, crd_resource
+from kubelite.apiserver.controllers.crds import CRDController
 from kubelite.apiserver.controllers.gc import GarbageCollector
 from kubelite.apiserver.controllers.namespaces import NamespaceController
 from kubelite.apiserver.discovery import Discovery
@@ -73,7 +73,7 @@ class APIServer:
         self.config = config
         self.storage = storage
         self.registry = Registry()
-        self.registry.register_all([*builtin_resources(), crd_resource()])
+        self.registry.register_all(builtin_resources())
         self.admission = AdmissionChain([NamespaceLifecycle(self._get_namespace)])
         self.store = Store(storage, self.registry, self.admission)
         self.resources = ResourceHandler(self.store, self.registry, bookmark_interval=config.bookmark_interval)

@@ -20,6 +20,7 @@ from kubelite.apiserver.builtins.strategies import (
     ServiceStrategy,
     WorkloadStrategy,
 )
+from kubelite.apiserver.crd.resources import CRDStrategy
 from kubelite.apiserver.objects import Object, meta
 from kubelite.apiserver.resources import ResourceType, ScaleSpec
 from kubelite.apiserver.strategy import Strategy
@@ -178,6 +179,19 @@ def builtin_resources() -> list[ResourceType]:
             columns=col.EVENT,
         ),
         *_rbac(),
+        ResourceType(
+            "apiextensions.k8s.io",
+            "v1",
+            "CustomResourceDefinition",
+            "customresourcedefinitions",
+            "customresourcedefinition",
+            False,
+            CRDStrategy("io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition"),
+            short_names=("crd", "crds"),
+            categories=("api-extensions",),
+            status_subresource=True,
+            columns=col.CRD,
+        ),
     ]
 
 

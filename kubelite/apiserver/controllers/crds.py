@@ -16,7 +16,7 @@ import logging
 from typing import Any
 
 from kubelite.apiserver.controllers.follower import follow
-from kubelite.apiserver.crd.resources import CRDStrategy, resource_types
+from kubelite.apiserver.crd.resources import resource_types
 from kubelite.apiserver.errors import APIError
 from kubelite.apiserver.objects import Object, decode, meta, now
 from kubelite.apiserver.registry import Registry
@@ -29,24 +29,6 @@ log = logging.getLogger(__name__)
 GROUP = "apiextensions.k8s.io"
 PREFIX = "/registry/apiextensions.k8s.io/customresourcedefinitions/"
 CLEANUP_FINALIZER = "customresourcecleanup.apiextensions.k8s.io"
-
-
-def crd_resource() -> ResourceType:
-    from kubelite.apiserver.builtins import columns  # noqa: PLC0415  (avoids a cycle through builtins)
-
-    return ResourceType(
-        GROUP,
-        "v1",
-        "CustomResourceDefinition",
-        "customresourcedefinitions",
-        "customresourcedefinition",
-        False,
-        CRDStrategy("io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition"),
-        short_names=("crd", "crds"),
-        categories=("api-extensions",),
-        status_subresource=True,
-        columns=columns.CRD,
-    )
 
 
 class CRDController:

@@ -7,6 +7,7 @@ line with the traceback), never an HTML page.
 from __future__ import annotations
 
 import logging
+import platform
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -167,8 +168,6 @@ def _host(request: web.Request) -> str:
 
 
 def _version() -> dict[str, str]:
-    import platform  # noqa: PLC0415
-
     return {
         "major": KUBERNETES_MAJOR,
         "minor": KUBERNETES_MINOR,

@@ -7,6 +7,7 @@ count, guarded by the Scale's resourceVersion when one is given. ``kubectl scale
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from aiohttp import web
@@ -92,8 +93,6 @@ class ScaleHandler:
 
 
 def _patched(scale: Object, patch_type: str, raw: bytes) -> Any:
-    import json  # noqa: PLC0415
-
     try:
         document = json.loads(raw)
     except ValueError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from kubelite.apiserver import errors
@@ -78,8 +79,6 @@ class StoreBase:
 
 
 def _short(body: dict[str, Any]) -> str:
-    import json  # noqa: PLC0415  (error path only)
-
     text = json.dumps(body, separators=(",", ":"))
     return text if len(text) <= 256 else text[:253] + "..."
 
