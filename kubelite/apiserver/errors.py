@@ -99,6 +99,8 @@ class APIError(Exception):
     name: str = ""
     causes: list[FieldError] = field(default_factory=list)
     retry_after_seconds: int | None = None
+    #: Causes already in their wire form (``{"reason", "message", "field"}``), for reasons FieldError does not have.
+    raw_causes: list[dict[str, str]] = field(default_factory=list)
 
     def __str__(self) -> str:
         return self.message
@@ -120,11 +122,11 @@ class APIError(Exception):
             details["group"] = self.group
         if self.kind:
             details["kind"] = self.kind
-        if self.causes:
+        if self.causes or self.raw_causes:
             details["causes"] = [
                 {"reason": c.type, "message": c.render().removeprefix(f"{c.path}: "), "field": c.path}
                 for c in self.causes
-            ]
+            ] + list(self.raw_causes)
         if self.retry_after_seconds is not None:
             details["retryAfterSeconds"] = self.retry_after_seconds
         if details:

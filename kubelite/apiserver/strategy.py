@@ -9,7 +9,6 @@ for what differs.
 
 from __future__ import annotations
 
-import functools
 from typing import Any, ClassVar, Literal
 
 from kubelite.apiserver.errors import FieldError
@@ -35,13 +34,13 @@ class Strategy:
         #: The OpenAPI definition of the kind (``io.k8s.api.core.v1.ConfigMap``), when it is a built-in.
         self.definition = definition
         self.name_rule = name_rule
+        self._schema: SchemaNode | None = None
 
-    @functools.cache  # noqa: B019  (strategies live as long as the server)
     def schema(self) -> SchemaNode | None:
-        """The kind's schema for pruning and strategic merge patch; None when the kind has none."""
-        if self.definition is None:
-            return None
-        return SchemaNode.of(builtin_schemas(), self.definition)
+        """The kind's schema for pruning, strategic merge patch and managedFields; None when it has none."""
+        if self._schema is None and self.definition is not None:
+            self._schema = SchemaNode.of(builtin_schemas(), self.definition)
+        return self._schema
 
     def default(self, obj: Object) -> None:
         """Fill defaults into a create or update body (never overwriting what the user set)."""

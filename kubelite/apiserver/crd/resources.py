@@ -13,6 +13,7 @@ from kubelite.apiserver.crd import schema as crd_schema
 from kubelite.apiserver.crd.structural import validate_crd, validate_crd_update
 from kubelite.apiserver.errors import FieldError
 from kubelite.apiserver.objects import Object, meta, without
+from kubelite.apiserver.patch.schema import SchemaNode
 from kubelite.apiserver.resources import ResourceType, ScaleSpec
 from kubelite.apiserver.strategy import Strategy
 from kubelite.apiserver.tables import AGE, NAME, Cell, Column, human_age, path_cell
@@ -57,6 +58,7 @@ class CustomResourceStrategy(Strategy):
     def __init__(self, schema: dict[str, Any] | None) -> None:
         super().__init__(None)
         self.structural = schema
+        self._schema = SchemaNode(schema) if schema is not None else None
 
     def default(self, obj: Object) -> None:
         if self.structural is not None:

@@ -25,6 +25,7 @@ from kubelite.apiserver.registry import Registry
 from kubelite.apiserver.resources import ResourceType
 from kubelite.apiserver.store import DeleteOptions, ListQuery, RequestContext, Store, WatchQuery
 from kubelite.apiserver.store.context import FieldValidation
+from kubelite.apiserver.store.patches import APPLY_PATCH
 from kubelite.apiserver.store.watches import BOOKMARK_INTERVAL
 from kubelite.apiserver.tables import AGE, NAME, Column, build_table, partial_object_metadata
 from kubelite.apiserver.user import UserInfo
@@ -81,15 +82,14 @@ class ResourceHandler:
                 return respond(obj, 201 if created else 200, warnings=ctx.warnings)
             case "patch":
                 raw = await read_raw(request)
-                obj = await self.store.patch(
-                    rt,
-                    namespace,
-                    info.name,
-                    content_type_of(request.headers.get("Content-Type")),
-                    raw,
-                    ctx,
-                    force=request.query.get("force", "").lower() == "true",
-                )
+                patch_type = content_type_of(request.headers.get("Content-Type"))
+                force = request.query.get("force", "").lower() == "true"
+                if patch_type == APPLY_PATCH:
+                    obj, created = await self.store.server_side_apply(
+                        rt, namespace, info.name, raw, ctx, subresource="", force=force
+                    )
+                    return respond(obj, 201 if created else 200, warnings=ctx.warnings)
+                obj = await self.store.patch(rt, namespace, info.name, patch_type, raw, ctx, force=force)
                 return respond(obj, warnings=ctx.warnings)
             case "delete":
                 options = DeleteOptions.parse(await read_object(request, optional=True), dict(request.query))
@@ -255,8 +255,15 @@ def _context(request: web.Request, user: UserInfo) -> RequestContext:
             f'fieldValidation parameter unsupported: "{validation}". Supported values: Ignore, Warn, Strict'
         )
     field_validation: FieldValidation = validation  # type: ignore[assignment]
-    manager = request.query.get("fieldManager") or _manager_from_agent(request.headers.get("User-Agent", ""))
-    return RequestContext(user=user, dry_run=bool(dry_run), field_validation=field_validation, field_manager=manager)
+    explicit = request.query.get("fieldManager")
+    manager = explicit or _manager_from_agent(request.headers.get("User-Agent", ""))
+    return RequestContext(
+        user=user,
+        dry_run=bool(dry_run),
+        field_validation=field_validation,
+        field_manager=manager,
+        field_manager_explicit=bool(explicit),
+    )
 
 
 def _manager_from_agent(agent: str) -> str:

@@ -96,6 +96,17 @@ class SchemaNode:
         return value if isinstance(value, str) else None
 
     @property
+    def map_type(self) -> str | None:
+        """``x-kubernetes-map-type``: ``atomic`` or ``granular``."""
+        value = self._extension("x-kubernetes-map-type")
+        return value if isinstance(value, str) else None
+
+    @property
+    def default(self) -> Any:
+        """The schema's ``default`` for this field, or None."""
+        return self._extension("default")
+
+    @property
     def preserves_unknown_fields(self) -> bool:
         """``x-kubernetes-preserve-unknown-fields``: anything goes below here (RawExtension and the like)."""
         return bool(self._extension("x-kubernetes-preserve-unknown-fields"))

@@ -17,7 +17,9 @@ class RequestContext:
     #: What to do with unknown or duplicate fields in a body (kube's ``fieldValidation``; its default is Warn).
     field_validation: FieldValidation = "Warn"
     #: The ``fieldManager`` query parameter (or one derived from the user agent), for managedFields.
-    field_manager: str = ""
+    field_manager: str = "kubelite"
+    #: Whether the client named the field manager (server-side apply requires it).
+    field_manager_explicit: bool = False
     #: Collected for the ``Warning`` response header.
     warnings: list[str] = field(default_factory=list)
 

@@ -12,8 +12,12 @@ import copy
 import json
 from typing import Any
 
+import yaml
+
 from kubelite.apiserver import errors
-from kubelite.apiserver.objects import Object, meta
+from kubelite.apiserver.errors import Resource
+from kubelite.apiserver.fieldmanager import FieldManagerError, apply
+from kubelite.apiserver.objects import Object, meta, now
 from kubelite.apiserver.patch.errors import InvalidPatch, PatchError, PatchTestFailed
 from kubelite.apiserver.patch.jsonpatch import apply_json_patch
 from kubelite.apiserver.patch.merge import apply_merge_patch
@@ -23,6 +27,7 @@ from kubelite.apiserver.storage import RevisionConflictError
 from kubelite.apiserver.store.base import CAS_RETRIES
 from kubelite.apiserver.store.context import RequestContext
 from kubelite.apiserver.store.deletes import DeleteMixin
+from kubelite.apiserver.store.writes import field_manager_error, reset_fields
 
 JSON_PATCH = "application/json-patch+json"
 MERGE_PATCH = "application/merge-patch+json"
@@ -54,6 +59,9 @@ class PatchMixin(DeleteMixin):
                 f"the body of the request was in an unknown format - accepted media types include: "
                 f"{JSON_PATCH}, {MERGE_PATCH}, {APPLY_PATCH}",
             )
+        if patch_type == APPLY_PATCH:
+            obj, _ = await self.server_side_apply(rt, namespace, name, body, ctx, subresource=subresource, force=force)
+            return obj
         document = _parse(body)
         for _ in range(CAS_RETRIES):
             current, old = await self.read_current(rt, namespace, name)
@@ -73,6 +81,75 @@ class PatchMixin(DeleteMixin):
                 return await self.replace(rt, current, old, checked, ctx, subresource=subresource)
             except RevisionConflictError:
                 continue
+        raise self.conflict_error(rt, name)
+
+    async def server_side_apply(
+        self,
+        rt: ResourceType,
+        namespace: str | None,
+        name: str,
+        body: bytes,
+        ctx: RequestContext,
+        *,
+        subresource: str,
+        force: bool,
+    ) -> tuple[Object, bool]:
+        """Server-side apply: merge the applied configuration, record ownership, refuse conflicts unless forced.
+
+        A missing object is created (unless this is a subresource), as upstream; returns whether it was.
+        """
+        if not ctx.field_manager_explicit:
+            raise errors.invalid_object(
+                "PatchOptions",
+                "meta.k8s.io",
+                "",
+                [errors.required("fieldManager", "is required for apply requests")],
+            )
+        try:
+            config = yaml.safe_load(body)
+        except yaml.YAMLError as exc:
+            raise errors.bad_request(f"error decoding YAML: {exc}") from None
+        if not isinstance(config, dict):
+            raise errors.bad_request("the apply configuration must be an object")
+        config_name = (config.get("metadata") or {}).get("name") if isinstance(config.get("metadata"), dict) else None
+        if config_name not in (None, name):
+            raise errors.bad_request(
+                f"the name of the object ({config_name}) does not match the name on the URL ({name})"
+            )
+        for _ in range(CAS_RETRIES):
+            current = await self.storage.get(rt.key(namespace, name))
+            live = self._decode(rt, current.value, current.mod_revision) if current is not None else None
+            if live is None and subresource:
+                raise errors.not_found(Resource(rt.group, rt.plural), name)
+            try:
+                applied = apply(
+                    live,
+                    config,
+                    manager=ctx.field_manager,
+                    api_version=rt.api_version,
+                    force=force,
+                    schema=rt.strategy.schema(),
+                    now=now(),
+                    subresource=subresource,
+                    reset_fields=reset_fields(rt, subresource),
+                )
+            except FieldManagerError as exc:
+                raise field_manager_error(exc) from None
+            if live is None or current is None:
+                meta(applied)["name"] = name
+                try:
+                    return await self.create(rt, namespace, applied, ctx, applied=True), True
+                except errors.APIError as exc:
+                    if exc.reason == "AlreadyExists":
+                        continue  # created meanwhile: apply to it
+                    raise
+            checked = self._check_body(rt, applied)
+            self._check_namespace(rt, checked, namespace)
+            try:
+                replaced = await self.replace(rt, current, live, checked, ctx, subresource=subresource, applied=True)
+            except RevisionConflictError:
+                continue
+            return replaced, False
         raise self.conflict_error(rt, name)
 
     @staticmethod

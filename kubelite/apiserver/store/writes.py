@@ -13,6 +13,13 @@ from typing import Any
 from kubelite.apiserver import errors
 from kubelite.apiserver.admission import AdmissionRequest, Operation
 from kubelite.apiserver.errors import Resource
+from kubelite.apiserver.fieldmanager import (
+    ApplyConflict,
+    FieldManagerError,
+    FieldSet,
+    PathElement,
+    update_managed_fields,
+)
 from kubelite.apiserver.objects import Object, encode, meta, new_uid, normalize_meta, now, without
 from kubelite.apiserver.resources import ResourceType
 from kubelite.apiserver.storage import KeyExistsError, KeyNotFoundError, RevisionConflictError, StoredObject
@@ -27,7 +34,10 @@ _GENERATED_NAME_ATTEMPTS = 8
 
 
 class WriteMixin(StoreBase):
-    async def create(self, rt: ResourceType, namespace: str | None, body: Any, ctx: RequestContext) -> Object:
+    async def create(
+        self, rt: ResourceType, namespace: str | None, body: Any, ctx: RequestContext, *, applied: bool = False
+    ) -> Object:
+        """POST. ``applied``: the body comes from server-side apply and carries its managedFields already."""
         obj = self._check_body(rt, body)
         self._check_namespace(rt, obj, namespace)
         m = meta(obj)
@@ -49,6 +59,8 @@ class WriteMixin(StoreBase):
             m.pop("generation", None)
         if rt.status_subresource:
             rt.strategy.prepare_for_create(obj)
+        if not applied:
+            self._track_fields(rt, None, obj, ctx, "")
         self._validate(rt, obj, None)
         await self._admit("CREATE", rt, obj, None, ctx, mutate=False)
         if ctx.dry_run:
@@ -125,6 +137,7 @@ class WriteMixin(StoreBase):
         ctx: RequestContext,
         *,
         subresource: str = "",
+        applied: bool = False,
     ) -> Object:
         """Write ``new`` over ``old`` (read at ``current``); raises RevisionConflictError when ``current`` is stale.
 
@@ -148,6 +161,8 @@ class WriteMixin(StoreBase):
         rt.strategy.prepare_for_update(new, old)
         if self._tracks_generation(rt) and self._spec_changed(rt, new, old):
             meta(new)["generation"] = int(meta(old).get("generation") or 0) + 1
+        if not applied:
+            self._track_fields(rt, old, new, ctx, subresource)
         self._validate(rt, new, old)
         await self._admit("UPDATE", rt, new, old, ctx, mutate=False, subresource=subresource)
         normalize_meta(new)
@@ -213,6 +228,27 @@ class WriteMixin(StoreBase):
                 m.pop(key, None)
         if "managedFields" not in m and "managedFields" in om:
             m["managedFields"] = om["managedFields"]
+
+    @staticmethod
+    def _track_fields(rt: ResourceType, old: Object | None, new: Object, ctx: RequestContext, subresource: str) -> None:
+        """managedFields: what this write changed now belongs to its field manager."""
+        try:
+            fields = update_managed_fields(
+                old,
+                new,
+                manager=ctx.field_manager,
+                api_version=rt.api_version,
+                subresource=subresource,
+                schema=rt.strategy.schema(),
+                now=now(),
+                reset_fields=reset_fields(rt, subresource),
+            )
+        except FieldManagerError as exc:
+            raise field_manager_error(exc) from None
+        if fields:
+            meta(new)["managedFields"] = fields
+        else:
+            meta(new).pop("managedFields", None)
 
     def _validate(self, rt: ResourceType, obj: Object, old: Object | None) -> None:
         m = meta(obj)
@@ -285,6 +321,20 @@ class WriteMixin(StoreBase):
             name,
             "the object has been modified; please apply your changes to the latest version and try again",
         )
+
+
+def reset_fields(rt: ResourceType, subresource: str) -> FieldSet | None:
+    """Fields an endpoint resets, which no manager may own: status on the main resource, spec on /status."""
+    if subresource == "status":
+        return FieldSet.of((PathElement.field("spec"),))
+    if rt.status_subresource and not subresource:
+        return FieldSet.of((PathElement.field("status"),))
+    return None
+
+
+def field_manager_error(exc: FieldManagerError) -> errors.APIError:
+    causes = exc.causes() if isinstance(exc, ApplyConflict) else []
+    return errors.APIError(exc.code, exc.reason, str(exc), raw_causes=causes)
 
 
 def without_rv(m: dict[str, Any]) -> dict[str, Any]:

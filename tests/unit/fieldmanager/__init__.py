@@ -1,0 +1,1 @@
+"""unit tests of managedFields and server-side apply."""
