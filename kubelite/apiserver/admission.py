@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from kubelite.apiserver.errors import APIError
+from kubelite.apiserver.errors import APIError, FieldError
 from kubelite.apiserver.resources import ResourceType
 from kubelite.apiserver.user import UserInfo
 
@@ -110,4 +110,11 @@ class NamespaceLifecycle(AdmissionPlugin):
                 group=rt.group,
                 kind=rt.plural,
                 name=request.name,
+                causes=[
+                    FieldError(
+                        "NamespaceTerminating",
+                        "metadata.namespace",
+                        f"namespace {request.namespace} is being terminated",
+                    )
+                ],
             )

@@ -23,6 +23,7 @@ CauseType = Literal[
     "FieldValueTypeInvalid",
     "FieldValueNotFound",
     "InternalError",
+    "NamespaceTerminating",
 ]
 
 
@@ -54,6 +55,8 @@ class FieldError:
                 detail = "Too many"
             case "FieldValueNotFound":
                 detail = f"Not found: {_show(self.value)}"
+            case "NamespaceTerminating":
+                return f"{self.path}: {self.message}"
             case "FieldValueTypeInvalid":
                 detail = f"Invalid value: {_show(self.value)}"
             case _:

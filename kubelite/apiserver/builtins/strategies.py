@@ -42,13 +42,20 @@ def validate_config_map_key(key: str) -> list[str]:
     return problems
 
 
+_ZERO_STATUS = {
+    "ReplicaSet": {"replicas": 0},
+    "StatefulSet": {"replicas": 0, "availableReplicas": 0},
+    "DaemonSet": {"currentNumberScheduled": 0, "numberMisscheduled": 0, "desiredNumberScheduled": 0, "numberReady": 0},
+}
+
+
 class WorkloadStrategy(Strategy):
     """Deployment, StatefulSet, DaemonSet, ReplicaSet: generation follows spec; status starts empty."""
 
     generation: ClassVar[GenerationPolicy] = "spec"
 
     def prepare_for_create(self, obj: Object) -> None:
-        obj["status"] = {}
+        obj["status"] = dict(_ZERO_STATUS.get(str(obj.get("kind")), {}))
 
     def default(self, obj: Object) -> None:
         spec = obj.get("spec")
@@ -57,7 +64,8 @@ class WorkloadStrategy(Strategy):
         kind = obj.get("kind")
         if kind != "DaemonSet":
             spec.setdefault("replicas", 1)
-        spec.setdefault("revisionHistoryLimit", 10)
+        if kind != "ReplicaSet":
+            spec.setdefault("revisionHistoryLimit", 10)
         if kind == "Deployment":
             spec.setdefault("progressDeadlineSeconds", 600)
             strategy = spec.setdefault("strategy", {})

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from typing import Any
 
 from kubelite.apiserver.controllers.follower import follow
 from kubelite.apiserver.errors import APIError
@@ -75,41 +76,60 @@ class NamespaceController:
                     log.exception("namespace controller failed on %s", name)
 
     async def _empty(self, name: str) -> None:
-        remaining = 0
+        by_resource: dict[str, int] = {}
+        by_finalizer: dict[str, int] = {}
         for rt in self._registry.storage_resources():
             if not rt.namespaced:
                 continue
             listed = await self._store.list(rt, name, ListQuery())
             for obj in listed["items"]:
-                remaining += 1
+                by_resource[f"{rt.plural}.{rt.group}"] = by_resource.get(f"{rt.plural}.{rt.group}", 0) + 1
+                for finalizer in meta(obj).get("finalizers") or []:
+                    by_finalizer[finalizer] = by_finalizer.get(finalizer, 0) + 1
                 if meta(obj).get("deletionTimestamp"):
                     continue
                 with contextlib.suppress(APIError):
                     await self._store.delete(rt, name, meta(obj)["name"], DeleteOptions(), self._ctx)
         namespaces = self._namespaces()
         ns = await self._store.get(namespaces, None, name)
-        if remaining:
-            await self._report(namespaces, ns, remaining)
+        if by_resource:
+            await self._report(namespaces, ns, by_resource, by_finalizer)
             return
         finalizers = [f for f in (ns.get("spec") or {}).get("finalizers") or [] if f != "kubernetes"]
         body = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}, "spec": {"finalizers": finalizers}}
         await self._store.finalize_namespace(namespaces, name, body, self._ctx)
 
-    async def _report(self, rt: ResourceType, ns: dict[str, object], remaining: int) -> None:
-        """Say on the namespace why it is still there (upstream's NamespaceContentRemaining condition)."""
-        status = dict(ns.get("status") or {})  # type: ignore[call-overload]
-        condition = {
-            "type": "NamespaceContentRemaining",
-            "status": "True",
-            "reason": "SomeResourcesRemain",
-            "message": f"Some resources are remaining: {remaining} object(s) still held by finalizers",
-        }
-        conditions = [c for c in status.get("conditions") or [] if c.get("type") != condition["type"]]
-        previous = next((c for c in status.get("conditions") or [] if c.get("type") == condition["type"]), None)
-        if previous is not None and previous.get("message") == condition["message"]:
+    async def _report(
+        self, rt: ResourceType, ns: dict[str, Any], by_resource: dict[str, int], by_finalizer: dict[str, int]
+    ) -> None:
+        """Say on the namespace why it is still there, in upstream's conditions and wording."""
+        status: dict[str, Any] = dict(ns.get("status") or {})
+        wanted = [
+            {
+                "type": "NamespaceContentRemaining",
+                "status": "True",
+                "reason": "SomeResourcesRemain",
+                "message": "Some resources are remaining: "
+                + ", ".join(sorted(f"{r} has {n} resource instances" for r, n in by_resource.items())),
+            }
+        ]
+        if by_finalizer:
+            wanted.append(
+                {
+                    "type": "NamespaceFinalizersRemaining",
+                    "status": "True",
+                    "reason": "SomeFinalizersRemain",
+                    "message": "Some content in the namespace has finalizers remaining: "
+                    + ", ".join(sorted(f"{f} in {n} resource instances" for f, n in by_finalizer.items())),
+                }
+            )
+        old = {c.get("type"): c for c in status.get("conditions") or []}
+        if all(old.get(c["type"], {}).get("message") == c["message"] for c in wanted):
             return
-        condition["lastTransitionTime"] = now()
-        status["conditions"] = [*conditions, condition]
+        for c in wanted:
+            c["lastTransitionTime"] = now()
+            old[c["type"]] = c
+        status["conditions"] = list(old.values())
         body = json.dumps({"status": status}).encode()
         await self._store.patch(
             rt, None, meta(ns)["name"], "application/merge-patch+json", body, self._ctx, subresource="status"

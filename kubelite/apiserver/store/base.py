@@ -51,7 +51,11 @@ class StoreBase:
         kind = body.get("kind")
         api_version = body.get("apiVersion")
         if not kind:
-            raise errors.bad_request(f"Object 'Kind' is missing in '{_short(body)}'")
+            # As kube-apiserver's decoder: a built-in's kind comes from the URL; an unstructured (custom) one must
+            # be in the body.
+            if rt.custom:
+                raise errors.bad_request(f"Object 'Kind' is missing in '{_short(body)}'")
+            kind = body["kind"] = rt.kind
         if kind != rt.kind or (api_version and api_version != rt.api_version):
             raise errors.bad_request(
                 f"the API version in the data ({api_version}) does not match the expected API version "

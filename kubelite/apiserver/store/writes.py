@@ -45,8 +45,9 @@ class WriteMixin(StoreBase):
         if not m.get("name") and m.get("generateName"):
             generated_from = m["generateName"]
             m["name"] = generate_name(generated_from)
-        rt.strategy.default(obj)
+        # Unknown fields are judged on the body as sent, before defaults are added (as upstream's decoder).
         self._check_unknown_fields(rt, obj, ctx)
+        rt.strategy.default(obj)
         await self._admit("CREATE", rt, obj, None, ctx, mutate=True)
         for key in _SERVER_SET_ON_CREATE:
             m.pop(key, None)
@@ -154,8 +155,8 @@ class WriteMixin(StoreBase):
                 new.pop("status", None)
         self._keep_system_fields(new, old)
         if subresource != "status":
-            rt.strategy.default(new)
             self._check_unknown_fields(rt, new, ctx)
+            rt.strategy.default(new)
         await self._admit("UPDATE", rt, new, old, ctx, mutate=True, subresource=subresource)
         self._keep_system_fields(new, old)
         rt.strategy.prepare_for_update(new, old)
