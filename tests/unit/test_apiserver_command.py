@@ -21,8 +21,11 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     ("args", "message"),
     [
         pytest.param(["--tls-cert-file", "/nonexistent.crt"], "go together", id="cert-without-key"),
-        pytest.param(["--tls-cert-file", "/nonexistent.crt", "--tls-private-key-file", "/nonexistent.key"],
-                     "--tls-cert-file: no such file", id="missing-cert"),
+        pytest.param(
+            ["--tls-cert-file", "/nonexistent.crt", "--tls-private-key-file", "/nonexistent.key"],
+            "--tls-cert-file: no such file",
+            id="missing-cert",
+        ),
         pytest.param(["--token-auth-file", "/nonexistent.csv"], "--token-auth-file: no such file", id="missing-tokens"),
         pytest.param(["--secure-port", "70000"], "is not a port", id="bad-port"),
     ],
