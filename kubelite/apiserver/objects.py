@@ -6,10 +6,11 @@ resourceVersion, and it is put back on every read (:func:`decode`), so no write 
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
+
+from kubelite.apiserver import codec
 
 Object = dict[str, Any]
 
@@ -64,11 +65,11 @@ def encode(obj: Object) -> bytes:
     if isinstance(m, dict) and "resourceVersion" in m:
         m = {k: v for k, v in m.items() if k != "resourceVersion"}
         obj = {**obj, "metadata": m}
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
+    return codec.dumps(obj)
 
 
 def decode(value: bytes, revision: int) -> Object:
-    obj: Object = json.loads(value)
+    obj: Object = codec.loads(value)
     obj.setdefault("metadata", {})["resourceVersion"] = str(revision)
     return obj
 

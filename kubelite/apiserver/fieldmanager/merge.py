@@ -68,8 +68,25 @@ def compare(old: Any, new: Any, shape: Shape) -> Comparison:
         elif rhs is MISSING:
             result.removed.insert(path)
 
-    _Walk(on_leaf=leaf, on_container=container).walk((), shape, old, new)
+    _Walk(on_leaf=leaf, on_container=container, on_added=result.added).walk((), shape, old, new)
     return result
+
+
+def _mark_added(path: Path, shape: Shape, value: Any, into: FieldSet) -> None:
+    """What :meth:`_Walk.walk` reports for a subtree only the right-hand side has, without the merge bookkeeping:
+    every leaf and every container in it is added. (Creates are all this, so it is worth the shortcut.)"""
+    kind = shape.kind(value)
+    if kind != "leaf" and _empty(value):
+        kind = "leaf"
+    if kind == "fields":
+        for key, child in value.items():
+            _mark_added((*path, PathElement.field(key)), shape.field(key), child, into)
+    elif kind != "leaf":
+        order, items = _index(shape, value, path)
+        item_shape = shape.items()
+        for pe in order:
+            _mark_added((*path, pe), item_shape, items[pe], into)
+    into.insert(path)
 
 
 def json_equal(a: Any, b: Any) -> bool:
@@ -92,8 +109,13 @@ def _nothing(path: Path, lhs: Any, rhs: Any) -> None:
 class _Walk:
     on_leaf: Visit = _nothing
     on_container: Visit = _nothing
+    #: When set (comparing), a subtree only the right-hand side has is recorded here wholesale.
+    on_added: FieldSet | None = None
 
     def walk(self, path: Path, shape: Shape, lhs: Any, rhs: Any) -> Any:
+        if lhs is MISSING and rhs is not MISSING and self.on_added is not None:
+            _mark_added(path, shape, rhs, self.on_added)
+            return rhs
         kind = self._kind(shape, lhs, rhs)
         if kind != "leaf" and _empty(lhs) and _empty(rhs):
             kind = "leaf"  # NB: keeps {} apart from null and absent, as upstream does

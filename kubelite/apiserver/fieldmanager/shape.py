@@ -45,6 +45,20 @@ def _object_meta() -> SchemaNode:
     return SchemaNode.of(builtin_schemas(), OBJECT_META)
 
 
+@functools.lru_cache(maxsize=65536)
+def _node_kind(node: SchemaNode) -> tuple[type | None, Kind]:
+    """What a schema node holds (a list, a map or struct, or anything) and the kind it gives a value of that type.
+
+    Cached per node: schema nodes live as long as their kind's strategy, and this runs for every field of every
+    write (managedFields).
+    """
+    if node.items() is not None:
+        return list, Shape.list_kind(node)
+    if node.is_struct or node.additional_properties() is not None:
+        return dict, "leaf" if node.map_type == "atomic" else "fields"
+    return None, "leaf" if node.map_type == "atomic" else "fields"
+
+
 @dataclass(frozen=True, slots=True)
 class Shape:
     """The schema at one place of an object; ``node`` is None where there is none (values are deduced)."""
@@ -59,20 +73,19 @@ class Shape:
     def kind(self, value: Any) -> Kind:
         """The shape of ``value`` here. ``None`` (JSON null) is an empty container where one is expected."""
         node = self.node
-        if node is not None and node.items() is not None:
-            if value is not None and not isinstance(value, list):
-                return "leaf"
-            return self._list_kind(node)
-        if node is not None and (node.is_struct or node.additional_properties() is not None):
-            if value is not None and not isinstance(value, dict):
-                return "leaf"
-            return "leaf" if node.map_type == "atomic" else "fields"
-        if node is not None and node.map_type == "atomic":
+        if node is None:
+            return "fields" if isinstance(value, dict) else "leaf"
+        expects, kind = _node_kind(node)
+        if expects is list:
+            return kind if value is None or isinstance(value, list) else "leaf"
+        if expects is dict:
+            return kind if value is None or isinstance(value, dict) else "leaf"
+        if kind == "leaf":
             return "leaf"
         return "fields" if isinstance(value, dict) else "leaf"
 
     @staticmethod
-    def _list_kind(node: SchemaNode) -> Kind:
+    def list_kind(node: SchemaNode) -> Kind:
         list_type = node.list_type
         if list_type == "set":
             return "set"

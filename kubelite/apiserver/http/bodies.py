@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import yaml
 from aiohttp import web
 
-from kubelite.apiserver import errors, protobuf
+from kubelite.apiserver import codec, errors, protobuf
 from kubelite.apiserver.errors import APIError
 from kubelite.apiserver.http.negotiation import JSON, PROTOBUF, YAML, content_type_of
 
@@ -50,13 +49,13 @@ async def read_object(request: web.Request, *, optional: bool = False) -> Any:
     if content_type not in (JSON, "*/*", "application/*", "text/plain"):
         raise errors.unsupported_media_type(content_type)
     try:
-        return json.loads(raw)
+        return codec.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise errors.bad_request(f"error decoding JSON: {exc}") from None
 
 
 def dumps(obj: Any) -> bytes:
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
+    return codec.dumps(obj)
 
 
 def respond(

@@ -28,12 +28,15 @@ Schema = Mapping[str, Any]
 class SchemaNode:
     """One place in a schema: a kind, a field, a list's items or a map's values."""
 
-    __slots__ = ("_definitions", "_field", "_resolved")
+    __slots__ = ("_children", "_definitions", "_field", "_resolved")
 
     def __init__(self, schema: Schema, definitions: Mapping[str, Schema] | None = None) -> None:
         self._definitions: Mapping[str, Schema] = definitions or {}
         self._field = schema
         self._resolved = self._resolve(schema)
+        #: Child nodes made so far, by the id of their schema: a kind's tree is walked on every write, and
+        #: resolving references again each time was most of the cost of tracking managedFields.
+        self._children: dict[int, SchemaNode] = {}
 
     @classmethod
     def of(cls, definitions: Mapping[str, Schema], name: str) -> SchemaNode:
@@ -60,7 +63,12 @@ class SchemaNode:
             schema = self._definitions[name]
 
     def _child(self, schema: Any) -> SchemaNode | None:
-        return SchemaNode(schema, self._definitions) if isinstance(schema, Mapping) else None
+        if not isinstance(schema, Mapping):
+            return None
+        child = self._children.get(id(schema))
+        if child is None:
+            child = self._children[id(schema)] = SchemaNode(schema, self._definitions)
+        return child
 
     @property
     def is_struct(self) -> bool:

@@ -38,9 +38,11 @@ class StoreBase:
             obj["apiVersion"] = rt.api_version
         return obj
 
-    def _to_storage_version(self, rt: ResourceType, obj: Object) -> Object:
+    @staticmethod
+    def _to_storage_version(rt: ResourceType, obj: Object) -> Object:
+        """``obj`` as stored: in the storage version (a shallow copy when that differs from the served one)."""
         if rt.storage_version != rt.version:
-            obj["apiVersion"] = rt.storage_api_version
+            return {**obj, "apiVersion": rt.storage_api_version}
         return obj
 
     @staticmethod

@@ -103,7 +103,7 @@ class DeleteMixin(WriteMixin, ReadMixin):
                 try:
                     stored = await self.storage.update(
                         current.key,
-                        self._encode_checked(self._to_storage_version(rt, copy.deepcopy(marked))),
+                        self._encode_checked(self._to_storage_version(rt, marked)),
                         expected_revision=current.mod_revision,
                     )
                 except (RevisionConflictError, KeyNotFoundError):

@@ -66,7 +66,7 @@ class WriteMixin(StoreBase):
         await self._admit("CREATE", rt, obj, None, ctx, mutate=False)
         if ctx.dry_run:
             return obj
-        stored_obj = self._to_storage_version(rt, copy.deepcopy(obj))
+        stored_obj = self._to_storage_version(rt, obj)
         for _ in range(_GENERATED_NAME_ATTEMPTS):
             try:
                 stored = await self.storage.create(rt.key(namespace, m["name"]), self._encode_checked(stored_obj))
@@ -179,12 +179,12 @@ class WriteMixin(StoreBase):
                 deleted = await self.storage.delete(key, expected_revision=current.mod_revision)
             except KeyNotFoundError:
                 raise errors.not_found(Resource(rt.group, rt.plural), name) from None
-            stored_new = self._to_storage_version(rt, copy.deepcopy(new))
+            stored_new = self._to_storage_version(rt, new)
             return self._decode(rt, encode(stored_new), deleted.mod_revision)
         try:
             stored = await self.storage.update(
                 key,
-                self._encode_checked(self._to_storage_version(rt, copy.deepcopy(new))),
+                self._encode_checked(self._to_storage_version(rt, new)),
                 expected_revision=current.mod_revision,
             )
         except KeyNotFoundError:
