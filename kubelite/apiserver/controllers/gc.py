@@ -20,6 +20,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from kubelite.apiserver import codec
 from kubelite.apiserver.controllers.follower import follow
 from kubelite.apiserver.errors import APIError
 from kubelite.apiserver.objects import meta
@@ -89,7 +90,7 @@ class GarbageCollector:
 
     def _index(self, key: str, value: bytes) -> None:
         try:
-            m = json.loads(value).get("metadata") or {}
+            m = codec.loads(value).get("metadata") or {}
         except ValueError:
             return
         old = self._by_key.get(key)

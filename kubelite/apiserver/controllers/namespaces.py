@@ -13,6 +13,7 @@ import json
 import logging
 from typing import Any
 
+from kubelite.apiserver import codec
 from kubelite.apiserver.controllers.follower import follow
 from kubelite.apiserver.errors import APIError
 from kubelite.apiserver.objects import meta, now
@@ -138,6 +139,6 @@ class NamespaceController:
 
 def _deleting(value: bytes) -> bool:
     try:
-        return bool((json.loads(value).get("metadata") or {}).get("deletionTimestamp"))
+        return bool((codec.loads(value).get("metadata") or {}).get("deletionTimestamp"))
     except ValueError:
         return False
