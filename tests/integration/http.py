@@ -33,6 +33,13 @@ class Client:
             method, self.server.url + path, data=data, params=params, headers={"Content-Type": content_type}, timeout=30
         )
 
+    def namespace(self, name: str) -> None:
+        """Create a namespace (once: an existing one is fine)."""
+        response = self.request(
+            "POST", "/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
+        )
+        assert response.status_code in (201, 409), response.text
+
     def names(self, path: str) -> list[str]:
         response = self.request("GET", path)
         assert response.status_code == 200, response.text

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module")
 def client(kubelite: RunningServer) -> Iterator[Client]:
     c = Client(kubelite)
-    c.request("POST", "/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "bad"}})
+    c.namespace("bad")
     yield c
 
 

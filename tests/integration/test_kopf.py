@@ -13,19 +13,19 @@ import re
 import signal
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import kubernetes
 import pytest
 from kubernetes.client import ApiException
 
 from tests.integration.server import RunningServer
+from tests.integration.waiting import wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -41,8 +41,6 @@ LOG_PROBLEMS = re.compile(
     r"\[(WARNING|ERROR|CRITICAL) *\]|Traceback|Patching failed|PermissionError|APIConflict|APIForbidden|"
     r"APIClientError|APIServerError|failed with an exception|failed temporarily|failed permanently"
 )
-
-T = TypeVar("T")
 
 
 def _crd(
@@ -91,18 +89,6 @@ PEERING_CRDS = [
     _crd("kopf.dev", "ClusterKopfPeering", "clusterkopfpeerings", "Cluster", status_subresource=False, spec={}),
     _crd("kopf.dev", "KopfPeering", "kopfpeerings", "Namespaced", status_subresource=False, spec={}),
 ]
-
-
-def wait_for(probe: Callable[[], T | None], what: str, timeout: float = 30.0, interval: float = 0.1) -> T:
-    """Poll ``probe`` until it returns something truthy, or fail saying ``what`` never happened."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(interval)
 
 
 class Cluster:

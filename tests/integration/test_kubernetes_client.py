@@ -10,16 +10,16 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import time
 import uuid
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import Any
 
 import kubernetes
 import pytest
 from kubernetes.client import ApiException
 
 from tests.integration.server import RunningServer
+from tests.integration.waiting import wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -64,19 +64,6 @@ GIZMO_CRD: dict[str, Any] = {
         ],
     },
 }
-
-T = TypeVar("T")
-
-
-def wait_for(probe: Callable[[], T | None], what: str, timeout: float = 30.0) -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
 
 
 def status_of(exc: ApiException) -> dict[str, Any]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from tests.integration.http import Client, status_of
 from tests.integration.server import RunningServer
+from tests.integration.waiting import wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -20,7 +20,7 @@ CM = "/api/v1/namespaces/sem/configmaps"
 @pytest.fixture(scope="module")
 def client(kubelite: RunningServer) -> Client:
     c = Client(kubelite)
-    c.request("POST", "/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "sem"}})
+    c.namespace("sem")
     return c
 
 
@@ -39,14 +39,6 @@ def deployment(name: str, replicas: int = 1, image: str = "nginx") -> dict[str, 
         },
         "status": {"replicas": 99},
     }
-
-
-def eventually(check: Callable[[], bool], timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.05)
 
 
 def merge(client: Client, path: str, patch: dict[str, Any], **params: str) -> dict[str, Any]:
@@ -144,7 +136,7 @@ def test_background_deletion_collects_dependents(client: Client) -> None:
     owner = client.request("POST", DEPLOY, deployment("bg")).json()
     client.request("POST", CM, owned("bg-child", owner))
     client.request("DELETE", f"{DEPLOY}/bg")
-    eventually(lambda: client.request("GET", f"{CM}/bg-child").status_code == 404)
+    wait_for(lambda: client.request("GET", f"{CM}/bg-child").status_code == 404)
 
 
 def test_foreground_deletion_waits_for_blocking_dependents(client: Client) -> None:
@@ -156,18 +148,18 @@ def test_foreground_deletion_waits_for_blocking_dependents(client: Client) -> No
         "DELETE", f"{DEPLOY}/fg", {"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": "Foreground"}
     )
     assert "foregroundDeletion" in response.json()["metadata"]["finalizers"]
-    eventually(lambda: bool(client.request("GET", f"{CM}/fg-child").json()["metadata"].get("deletionTimestamp")))
+    wait_for(lambda: bool(client.request("GET", f"{CM}/fg-child").json()["metadata"].get("deletionTimestamp")))
     time.sleep(0.3)
     assert client.request("GET", f"{DEPLOY}/fg").status_code == 200  # still waiting for its dependent
     merge(client, f"{CM}/fg-child", {"metadata": {"finalizers": None}})
-    eventually(lambda: client.request("GET", f"{DEPLOY}/fg").status_code == 404)
+    wait_for(lambda: client.request("GET", f"{DEPLOY}/fg").status_code == 404)
 
 
 def test_orphan_deletion_keeps_dependents_without_the_reference(client: Client) -> None:
     owner = client.request("POST", DEPLOY, deployment("or")).json()
     client.request("POST", CM, owned("or-child", owner))
     client.request("DELETE", f"{DEPLOY}/or", propagationPolicy="Orphan")
-    eventually(lambda: client.request("GET", f"{DEPLOY}/or").status_code == 404)
+    wait_for(lambda: client.request("GET", f"{DEPLOY}/or").status_code == 404)
     child = client.request("GET", f"{CM}/or-child").json()
     assert "ownerReferences" not in child["metadata"]
 
@@ -175,7 +167,7 @@ def test_orphan_deletion_keeps_dependents_without_the_reference(client: Client) 
 def test_dependents_of_a_missing_owner_are_collected(client: Client) -> None:
     ghost = {"metadata": {"name": "ghost", "uid": "00000000-0000-0000-0000-000000000000"}}
     client.request("POST", CM, owned("orphaned", ghost))
-    eventually(lambda: client.request("GET", f"{CM}/orphaned").status_code == 404)
+    wait_for(lambda: client.request("GET", f"{CM}/orphaned").status_code == 404)
 
 
 def test_a_terminating_namespace_refuses_new_content(client: Client) -> None:
@@ -185,7 +177,7 @@ def test_a_terminating_namespace_refuses_new_content(client: Client) -> None:
     held = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "anchor", "finalizers": ["example.com/x"]}}
     client.request("POST", "/api/v1/namespaces/closing/configmaps", held)
     client.request("DELETE", "/api/v1/namespaces/closing")
-    eventually(lambda: client.request("GET", "/api/v1/namespaces/closing").json()["status"]["phase"] == "Terminating")
+    wait_for(lambda: client.request("GET", "/api/v1/namespaces/closing").json()["status"]["phase"] == "Terminating")
     refused = client.request(
         "POST",
         "/api/v1/namespaces/closing/configmaps",
@@ -194,7 +186,7 @@ def test_a_terminating_namespace_refuses_new_content(client: Client) -> None:
     body = status_of(refused, 403, "Forbidden")
     assert "because it is being terminated" in body["message"]
     merge(client, "/api/v1/namespaces/closing/configmaps/anchor", {"metadata": {"finalizers": None}})
-    eventually(lambda: client.request("GET", "/api/v1/namespaces/closing").status_code == 404)
+    wait_for(lambda: client.request("GET", "/api/v1/namespaces/closing").status_code == 404)
 
 
 def test_unknown_fields_warn_by_default_and_fail_when_strict(client: Client) -> None:

@@ -19,7 +19,7 @@ APPLY = "application/apply-patch+yaml"
 @pytest.fixture(scope="module")
 def client(kubelite: RunningServer) -> Client:
     c = Client(kubelite)
-    c.request("POST", "/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "ssa"}})
+    c.namespace("ssa")
     return c
 
 

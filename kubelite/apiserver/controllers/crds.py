@@ -15,7 +15,7 @@ import json
 import logging
 from typing import Any
 
-from kubelite.apiserver.controllers.follower import follow
+from kubelite.apiserver.controllers.follower import follow_with_worker
 from kubelite.apiserver.crd.resources import resource_types
 from kubelite.apiserver.errors import APIError
 from kubelite.apiserver.objects import Object, decode, meta, now
@@ -54,13 +54,7 @@ class CRDController:
             self._serve(crd)
 
     async def run(self) -> None:
-        worker = asyncio.create_task(self._clean_up_loop())
-        try:
-            await follow(self._store.storage, PREFIX, self._sync, self._event)
-        finally:
-            worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await worker
+        await follow_with_worker(self._store.storage, PREFIX, self._sync, self._event, self._clean_up_loop)
 
     async def _sync(self, items: list[StoredObject]) -> None:
         names = set()

@@ -6,8 +6,10 @@ This is an informer without a cache of its own: each controller keeps the index 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 from kubelite.apiserver.storage import CompactedError, Storage, StoredObject, WatchEvent
 
@@ -15,6 +17,19 @@ log = logging.getLogger(__name__)
 
 OnSync = Callable[[list[StoredObject]], Awaitable[None]]
 OnEvent = Callable[[WatchEvent], Awaitable[None]]
+
+
+async def follow_with_worker(
+    storage: Storage, prefix: str, on_sync: OnSync, on_event: OnEvent, worker: Callable[[], Coroutine[Any, Any, None]]
+) -> None:
+    """:func:`follow`, with a controller's worker loop running beside it for as long as it does."""
+    task = asyncio.create_task(worker())
+    try:
+        await follow(storage, prefix, on_sync, on_event)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def follow(storage: Storage, prefix: str, on_sync: OnSync, on_event: OnEvent) -> None:

@@ -14,14 +14,13 @@ piece of work at a time from a queue, so its decisions follow the revision order
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 from kubelite.apiserver import codec
-from kubelite.apiserver.controllers.follower import follow
+from kubelite.apiserver.controllers.follower import follow_with_worker
 from kubelite.apiserver.errors import APIError
 from kubelite.apiserver.objects import meta
 from kubelite.apiserver.registry import Registry
@@ -52,13 +51,7 @@ class GarbageCollector:
         self._ctx = RequestContext()
 
     async def run(self) -> None:
-        worker = asyncio.create_task(self._work())
-        try:
-            await follow(self._store.storage, "/registry/", self._sync, self._event)
-        finally:
-            worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await worker
+        await follow_with_worker(self._store.storage, "/registry/", self._sync, self._event, self._work)
 
     # -- index ----------------------------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ import logging
 from typing import Any
 
 from kubelite.apiserver import codec
-from kubelite.apiserver.controllers.follower import follow
+from kubelite.apiserver.controllers.follower import follow_with_worker
 from kubelite.apiserver.errors import APIError
 from kubelite.apiserver.objects import meta, now
 from kubelite.apiserver.registry import Registry
@@ -42,13 +42,7 @@ class NamespaceController:
         return rt
 
     async def run(self) -> None:
-        worker = asyncio.create_task(self._work())
-        try:
-            await follow(self._store.storage, PREFIX, self._sync, self._event)
-        finally:
-            worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await worker
+        await follow_with_worker(self._store.storage, PREFIX, self._sync, self._event, self._work)
 
     async def _sync(self, items: list[StoredObject]) -> None:
         self._terminating = {s.key[len(PREFIX) :] for s in items if _deleting(s.value)}
