@@ -16,9 +16,10 @@ app = typer.Typer(
 def up() -> None:
     """Start the embedded landscape: garden API server, controllers, a local seed and its gardenlet."""
     typer.echo(
-        "garden up: the embedded landscape is not built yet. What exists today: the project layout and tooling; "
-        "the kubelite API server, the Gardener API, the gardenlet and the providers land in the issues that "
-        "follow (see docs/concepts/architecture.md).",
+        "garden up: the embedded landscape is not built yet. What exists today is the kubelite API server "
+        "(try: kubelite apiserver --data-dir /tmp/kubelite --write-kubeconfig /tmp/kubelite/admin.kubeconfig); "
+        "the Gardener API, the gardenlet and the providers land in the issues that follow "
+        "(see docs/concepts/architecture.md).",
         err=True,
     )
     raise typer.Exit(code=1)
