@@ -200,10 +200,6 @@ def too_large(message: str = "Request entity too large: limit is 3145728") -> AP
     return APIError(413, "RequestEntityTooLarge", message)
 
 
-def forbidden_request(message: str) -> APIError:
-    return APIError(403, "Forbidden", message)
-
-
 def unauthorized() -> APIError:
     return APIError(401, "Unauthorized", "Unauthorized")
 

@@ -23,24 +23,9 @@ def meta(obj: Object) -> dict[str, Any]:
     return m if isinstance(m, dict) else {}
 
 
-def name_of(obj: Object) -> str:
-    value = meta(obj).get("name")
-    return value if isinstance(value, str) else ""
-
-
-def namespace_of(obj: Object) -> str:
-    value = meta(obj).get("namespace")
-    return value if isinstance(value, str) else ""
-
-
 def now() -> str:
     """RFC 3339 with second precision, as metav1.Time serialises."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def now_micro() -> str:
-    """RFC 3339 with microseconds, as metav1.MicroTime serialises (Leases, events.k8s.io Events)."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def new_uid() -> str:

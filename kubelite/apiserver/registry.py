@@ -67,19 +67,6 @@ class Registry:
     def __iter__(self) -> Iterator[ResourceType]:
         return iter(list(self._by_url.values()))
 
-    def by_kind(self, group: str, kind: str, version: str | None = None) -> ResourceType | None:
-        """The resource of ``kind`` in ``group`` at ``version`` (or at the group's preferred version)."""
-        candidates = [rt for rt in self._by_url.values() if rt.group == group and rt.kind == kind]
-        if version is not None:
-            candidates = [rt for rt in candidates if rt.version == version]
-        if not candidates:
-            return None
-        return min(candidates, key=lambda rt: version_priority(rt.version))
-
-    def by_api_version_kind(self, api_version: str, kind: str) -> ResourceType | None:
-        group, _, version = api_version.rpartition("/")
-        return self.by_kind(group, kind, version) or self.by_kind(group, kind)
-
     def storage_resources(self) -> list[ResourceType]:
         """One ResourceType per stored resource (its storage version), e.g. for the garbage collector."""
         seen: dict[str, ResourceType] = {}
