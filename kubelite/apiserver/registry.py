@@ -1,6 +1,6 @@
 """The registry of served resources: built-ins registered at start, CRDs added and removed while serving.
 
-Lookups are by URL (group, version, plural), by kind (for ownerReferences and patches), and by group (for
+Lookups are by URL (group, version, plural), by storage key (for the in-server controllers), and by group (for
 discovery). Every change bumps :attr:`Registry.generation`, so discovery and OpenAPI documents built from the
 registry can be cached until the next change.
 """

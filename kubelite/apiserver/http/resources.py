@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -35,6 +36,8 @@ SubresourceHandler = Callable[[web.Request, ResourceType, RequestInfo, RequestCo
 
 #: Without ``timeoutSeconds`` a watch lasts between these (kube-apiserver: --min-request-timeout, 1800 s, to 2x).
 WATCH_MIN_SECONDS = 1800
+#: How many recent watch events are kept encoded for the next watcher that sends the same one.
+_SHARED_LINES = 512
 
 
 class ResourceHandler:
@@ -42,6 +45,7 @@ class ResourceHandler:
         self.store = store
         self.registry = registry
         self.bookmark_interval = bookmark_interval
+        self._lines: OrderedDict[tuple[str, str, str, str], bytes] = OrderedDict()
         self.scale = ScaleHandler(store)
         self.subresource_handlers: dict[tuple[str, str, str], SubresourceHandler] = {}
 
@@ -178,6 +182,19 @@ class ResourceHandler:
         include = request.query.get("includeObject", "Metadata")
         return build_table(columns, objects, include_object=include, list_meta=list_meta)
 
+    def _event_line(self, kind: str, obj: Object) -> bytes:
+        """One watch event as a JSON line, encoded once for all watchers (keyed by uid and resourceVersion)."""
+        m = meta(obj)
+        key = (str(obj.get("apiVersion")), str(m.get("uid")), str(m.get("resourceVersion")), kind)
+        line = self._lines.get(key)
+        if line is None:
+            line = dumps({"type": kind, "object": obj}) + b"\n"
+            if kind in ("ADDED", "MODIFIED", "DELETED"):
+                self._lines[key] = line
+                if len(self._lines) > _SHARED_LINES:
+                    self._lines.popitem(last=False)
+        return line
+
     # -- watch ----------------------------------------------------------------------------------------------------
 
     async def _watch(
@@ -215,8 +232,10 @@ class ResourceHandler:
                 if headers_sent:
                     rendered["columnDefinitions"] = None
                 headers_sent = True
-                obj = rendered
-            await response.write(dumps({"type": kind, "object": obj}) + b"\n")
+                line = dumps({"type": kind, "object": rendered}) + b"\n"
+            else:
+                line = self._event_line(kind, obj)
+            await response.write(line)
 
         try:
             async with asyncio.timeout(timeout):

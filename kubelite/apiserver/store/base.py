@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from typing import Any
 
 from kubelite.apiserver import errors
@@ -24,6 +25,8 @@ class StoreBase:
         self.storage = storage
         self.registry = registry
         self.admission = admission
+        #: Recent watch events' objects by (key, revision, version), shared by every watcher (see watches.py).
+        self._event_objects: OrderedDict[tuple[str, int, str], Object] = OrderedDict()
 
     async def read_current(self, rt: ResourceType, namespace: str | None, name: str) -> tuple[StoredObject, Object]:
         stored = await self.storage.get(rt.key(namespace, name))

@@ -26,6 +26,8 @@ from kubelite.apiserver.store.reads import ReadMixin, parse_resource_version
 BOOKMARK_INTERVAL = 30.0
 INITIAL_EVENTS_END = "k8s.io/initial-events-end"
 _END = object()
+#: How many recent events' decoded objects are shared between watchers (a burst of writes to many watchers).
+_SHARED_EVENTS = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,8 +173,18 @@ class WatchMixin(ReadMixin):
                 return result
             start_after = page.items[-1].key
 
+    def _event_object(self, rt: ResourceType, event: WatchEvent) -> Object:
+        """The event's object, decoded once for every watcher of the same version (watchers only read it)."""
+        key = (event.key, event.revision, rt.version)
+        obj = self._event_objects.get(key)
+        if obj is None:
+            obj = self._event_objects[key] = self._decode(rt, event.value, event.revision)
+            if len(self._event_objects) > _SHARED_EVENTS:
+                self._event_objects.popitem(last=False)
+        return obj
+
     def _translate(self, rt: ResourceType, event: WatchEvent, matcher: Matcher) -> tuple[str, Object] | None:
-        obj = self._decode(rt, event.value, event.revision)
+        obj = self._event_object(rt, event)
         matches_now = matcher.matches(obj)
         if event.type is EventType.DELETE:
             return ("DELETED", obj) if matches_now else None
