@@ -7,7 +7,6 @@ count, guarded by the Scale's resourceVersion when one is given. ``kubectl scale
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 
 from aiohttp import web
@@ -24,7 +23,7 @@ from kubelite.apiserver.resources import ResourceType, ScaleSpec
 from kubelite.apiserver.storage import RevisionConflictError
 from kubelite.apiserver.store import RequestContext, Store
 from kubelite.apiserver.store.base import CAS_RETRIES
-from kubelite.apiserver.store.patches import JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH
+from kubelite.apiserver.store.patches import JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH, parse_patch
 
 
 def to_scale(spec: ScaleSpec, obj: Object) -> Object:
@@ -61,8 +60,11 @@ class ScaleHandler:
             return respond(to_scale(spec, await self.store.get(rt, namespace, info.name)))
         if info.verb not in ("update", "patch"):
             raise errors.method_not_allowed(f"{info.verb} is not supported on {rt.plural}/scale")
-        body: Any = await read_object(request) if info.verb == "update" else await read_raw(request)
         patch_type = content_type_of(request.headers.get("Content-Type"))
+        if info.verb == "patch" and patch_type not in (JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH):
+            raise errors.unsupported_media_type(patch_type)
+        # The body is decoded once; a lost race re-applies it to the newer object.
+        body: Any = await read_object(request) if info.verb == "update" else parse_patch(await read_raw(request))
         for _ in range(CAS_RETRIES):
             current, obj = await self.store.read_current(rt, namespace, info.name)
             scale = to_scale(spec, obj)
@@ -92,17 +94,12 @@ class ScaleHandler:
         raise self.store.conflict_error(rt, info.name)
 
 
-def _patched(scale: Object, patch_type: str, raw: bytes) -> Any:
-    try:
-        document = json.loads(raw)
-    except ValueError as exc:
-        raise errors.bad_request(f"error decoding patch: {exc}") from None
+def _patched(scale: Object, patch_type: str, document: Any) -> Any:
+    """The Scale after a JSON or merge patch (the caller checked the type); a Scale has no lists, so a strategic
+    merge patch of it is a merge patch."""
     try:
         if patch_type == JSON_PATCH:
             return apply_json_patch(scale, document)
-        if patch_type in (MERGE_PATCH, STRATEGIC_MERGE_PATCH):
-            # A Scale has no lists, so a strategic merge patch of it is a merge patch.
-            return apply_merge_patch(scale, document)
+        return apply_merge_patch(scale, document)
     except PatchError as exc:
         raise errors.invalid_object("Scale", "autoscaling", "", [errors.invalid("", None, str(exc))]) from None
-    raise errors.unsupported_media_type(patch_type)

@@ -9,12 +9,11 @@ built-in kinds have: for custom resources it is refused with 415, as kube-apiser
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 
 import yaml
 
-from kubelite.apiserver import errors
+from kubelite.apiserver import codec, errors
 from kubelite.apiserver.errors import Resource
 from kubelite.apiserver.fieldmanager import FieldManagerError, apply
 from kubelite.apiserver.objects import Object, meta, now
@@ -62,7 +61,7 @@ class PatchMixin(DeleteMixin):
         if patch_type == APPLY_PATCH:
             obj, _ = await self.server_side_apply(rt, namespace, name, body, ctx, subresource=subresource, force=force)
             return obj
-        document = _parse(body)
+        document = parse_patch(body)
         for _ in range(CAS_RETRIES):
             current, old = await self.read_current(rt, namespace, name)
             patched = self._apply(rt, patch_type, copy.deepcopy(old), document, name)
@@ -174,8 +173,9 @@ class PatchMixin(DeleteMixin):
             raise errors.invalid_object(rt.kind, rt.group, name, [errors.invalid("", None, str(exc))]) from None
 
 
-def _parse(body: bytes) -> Any:
+def parse_patch(body: bytes) -> Any:
+    """A JSON patch document; 400 when it is not JSON."""
     try:
-        return json.loads(body)
+        return codec.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise errors.bad_request(f"error decoding patch: {exc}") from None
