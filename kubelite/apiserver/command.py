@@ -1,22 +1,30 @@
-"""``kubelite apiserver``: command-line flags named like kube-apiserver's, turned into a ServerConfig."""
+"""``kubelite apiserver``: command-line flags named like kube-apiserver's, turned into a ServerConfig.
+
+Layers above kubelite reuse the command with their own program name, extra flags and a setup built from them
+(``garden apiserver`` adds the Gardener API this way).
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kubelite.apiserver.auth.tokens import TokenFileError, load_token_file
 from kubelite.apiserver.storage import BACKENDS
 
+if TYPE_CHECKING:
+    from kubelite.apiserver.server import Setup
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="kubelite apiserver",
-        description="A kube-apiserver-compatible API server (HTTPS) over SQLite.",
-    )
+PROG = "kubelite apiserver"
+DESCRIPTION = "A kube-apiserver-compatible API server (HTTPS) over SQLite."
+
+
+def parser(prog: str = PROG, description: str = DESCRIPTION) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=prog, description=description)
     p.add_argument("--bind-address", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     p.add_argument(
         "--secure-port", type=int, default=6443, help="HTTPS port; 0 picks a free one (default: %(default)s)"
@@ -53,12 +61,23 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Sequence[str]) -> int:
+def main(
+    argv: Sequence[str],
+    *,
+    prog: str = PROG,
+    description: str = DESCRIPTION,
+    add_arguments: Callable[[argparse.ArgumentParser], None] | None = None,
+    make_setup: Callable[[argparse.Namespace], Setup | str] | None = None,
+) -> int:
+    """Parse, check and run. ``make_setup`` turns the extra flags into a server setup, or an error message."""
     from kubelite.apiserver.server import ServerConfig, run  # noqa: PLC0415  (keeps `--help` fast)
 
-    args = parser().parse_args(argv)
+    p = parser(prog, description)
+    if add_arguments is not None:
+        add_arguments(p)
+    args = p.parse_args(argv)
     if bool(args.tls_cert_file) != bool(args.tls_private_key_file):
-        print("kubelite apiserver: --tls-cert-file and --tls-private-key-file go together", file=sys.stderr)
+        print(f"{prog}: --tls-cert-file and --tls-private-key-file go together", file=sys.stderr)
         return 2
     for flag, path in (
         ("--tls-cert-file", args.tls_cert_file),
@@ -66,16 +85,20 @@ def main(argv: Sequence[str]) -> int:
         ("--token-auth-file", args.token_auth_file),
     ):
         if path is not None and not path.is_file():
-            print(f"kubelite apiserver: {flag}: no such file: {path}", file=sys.stderr)
+            print(f"{prog}: {flag}: no such file: {path}", file=sys.stderr)
             return 2
     if args.token_auth_file is not None:
         try:
             load_token_file(args.token_auth_file)
         except TokenFileError as exc:
-            print(f"kubelite apiserver: --token-auth-file: {exc}", file=sys.stderr)
+            print(f"{prog}: --token-auth-file: {exc}", file=sys.stderr)
             return 2
     if not 0 <= args.secure_port <= 65535:
-        print(f"kubelite apiserver: --secure-port: {args.secure_port} is not a port", file=sys.stderr)
+        print(f"{prog}: --secure-port: {args.secure_port} is not a port", file=sys.stderr)
+        return 2
+    setup = make_setup(args) if make_setup is not None else None
+    if isinstance(setup, str):
+        print(f"{prog}: {setup}", file=sys.stderr)
         return 2
     logging.basicConfig(
         level=logging.DEBUG if args.verbosity >= 4 else logging.INFO,
@@ -94,8 +117,8 @@ def main(argv: Sequence[str]) -> int:
         compaction_interval=args.compaction_interval,
     )
     try:
-        run(config)
+        run(config, setup)
     except OSError as exc:
-        print(f"kubelite apiserver: {exc}", file=sys.stderr)
+        print(f"{prog}: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -7,11 +7,35 @@ registry can be cached until the next change.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from kubelite.apiserver.resources import ResourceType
+from kubelite.apiserver.tables import Column
+
+
+@dataclass(frozen=True, slots=True)
+class Overlay:
+    """What a layer above kubelite adds to a resource however it is registered (built in or by a CRD).
+
+    ``columns`` replace the table columns (upstream: an aggregated server's TableConvertor, which can compute
+    cells a CRD's JSONPath columns cannot); ``subresources`` are listed in discovery and served by handlers
+    registered with the ResourceHandler.
+    """
+
+    columns: tuple[Column, ...] = ()
+    subresources: tuple[str, ...] = ()
+
+    def apply(self, rt: ResourceType) -> ResourceType:
+        changes: dict[str, object] = {}
+        if self.columns:
+            changes["columns"] = self.columns
+        extra = tuple(s for s in self.subresources if s not in rt.extra_subresources)
+        if extra:
+            changes["extra_subresources"] = rt.extra_subresources + extra
+        return dataclasses.replace(rt, **changes) if changes else rt  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +65,21 @@ class Registry:
         self._by_url: dict[tuple[str, str, str], ResourceType] = {}
         #: group order as registered; kube lists the legacy group first, then groups in registration order.
         self._group_order: list[str] = []
+        self._overlays: dict[tuple[str, str], Overlay] = {}
         self.generation = 0
 
+    def overlay(self, group: str, plural: str, overlay: Overlay) -> None:
+        """Apply ``overlay`` to every version of ``plural.group``, now and whenever it is (re)registered."""
+        self._overlays[(group, plural)] = overlay
+        for key, rt in list(self._by_url.items()):
+            if key[0] == group and key[2] == plural:
+                self._by_url[key] = overlay.apply(rt)
+        self.generation += 1
+
     def register(self, rt: ResourceType) -> None:
+        overlay = self._overlays.get((rt.group, rt.plural))
+        if overlay is not None:
+            rt = overlay.apply(rt)
         self._by_url[(rt.group, rt.version, rt.plural)] = rt
         if rt.group not in self._group_order:
             self._group_order.append(rt.group)

@@ -13,7 +13,7 @@ import logging
 import secrets
 import signal
 import socket
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,6 +84,8 @@ class APIServer:
         self.admin_token = _admin_token(config.data_dir)
         self.authenticator.add(self.admin_token, ADMIN)
         self.crds = CRDController(self.store, self.registry)
+        #: Run once storage is open and before anything is served (e.g. to install CRDs a layer above needs).
+        self.startup_hooks: list[Callable[[APIServer], Awaitable[None]]] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -107,8 +109,10 @@ class APIServer:
             raise
 
     async def start(self) -> None:
-        await self.crds.load()
         await self._ensure_namespaces()
+        for hook in self.startup_hooks:
+            await hook(self)
+        await self.crds.load()
         self._tasks = [
             asyncio.create_task(self.crds.run(), name="crd-controller"),
             asyncio.create_task(GarbageCollector(self.store, self.registry).run(), name="garbage-collector"),
@@ -205,8 +209,9 @@ async def serve(config: ServerConfig, setup: Setup | None = None) -> AsyncIterat
     """Run a server in the current event loop for the duration of the block.
 
     ``setup`` runs after the built-ins are registered and before anything is served: the place where a layer
-    above kubelite (the Gardener API) adds its kinds (``server.registry.register``), subresources
-    (``server.resources.register_subresource``) and admission plugins (``server.admission.add``).
+    above kubelite (the Gardener API) adds its kinds (``server.registry.register``), overlays of computed columns
+    and subresources (``server.registry.overlay``, ``server.resources.register_subresource``), admission plugins
+    (``server.admission.add``) and async start-up work such as installing CRDs (``server.startup_hooks``).
     """
     config.data_dir.mkdir(parents=True, exist_ok=True)
     storage = await open_storage(config.storage_backend, config.data_dir)
@@ -220,15 +225,15 @@ async def serve(config: ServerConfig, setup: Setup | None = None) -> AsyncIterat
         await server.stop()
 
 
-async def _main(config: ServerConfig) -> None:
+async def _main(config: ServerConfig, setup: Setup | None) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    async with serve(config):
+    async with serve(config, setup):
         await stop.wait()
         log.info("kubelite API server stopping")
 
 
-def run(config: ServerConfig) -> None:
-    asyncio.run(_main(config))
+def run(config: ServerConfig, setup: Setup | None = None) -> None:
+    asyncio.run(_main(config, setup))
