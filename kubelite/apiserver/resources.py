@@ -53,8 +53,6 @@ class ResourceType:
     storage_version: str = ""
     #: Columns for server-side tables (``kubectl get``); empty means NAME and AGE only.
     columns: tuple[Column, ...] = ()
-    #: The OpenAPI definition name of the kind (built-ins), for schemas, explain and strategic merge patch.
-    definition: str | None = None
     #: A custom resource (from a CRD): list items keep apiVersion/kind, delete returns the object,
     #: strategic merge patch is refused (415).
     custom: bool = False

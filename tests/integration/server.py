@@ -96,15 +96,17 @@ def threaded_server(data_dir: Path, setup: Setup | None = None, **options: objec
 
 
 @contextmanager
-def process_server(data_dir: Path, *extra: str, port: int = 0) -> Iterator[RunningServer]:
-    """``kubelite apiserver`` as a real process; yields once its kubeconfig is written."""
+def process_server(
+    data_dir: Path, *extra: str, port: int = 0, command: tuple[str, ...] = ("kubelite", "apiserver")
+) -> Iterator[RunningServer]:
+    """``kubelite apiserver`` (or ``command``) as a real process; yields once its kubeconfig is written."""
     kubeconfig = data_dir / "admin.kubeconfig"
     kubeconfig.unlink(missing_ok=True)
     log = open(data_dir / "apiserver.log", "ab")  # noqa: SIM115
     process = subprocess.Popen(
         [
-            str(BIN / "kubelite"),
-            "apiserver",
+            str(BIN / command[0]),
+            *command[1:],
             "--data-dir",
             str(data_dir),
             "--secure-port",

@@ -22,6 +22,7 @@ from kubelite.apiserver.http.bodies import respond, respond_error
 from kubelite.apiserver.http.negotiation import parse_accept
 from kubelite.apiserver.http.resources import ResourceHandler
 from kubelite.apiserver.openapi.documents import OpenAPIDocuments
+from kubelite.apiserver.openapi.v2 import OpenAPIV2
 from kubelite.apiserver.user import ANONYMOUS, UserInfo
 from kubelite.version import KUBERNETES_MAJOR, KUBERNETES_MINOR, VERSION
 
@@ -50,6 +51,7 @@ class HTTPApp:
         self.resources = resources
         self.discovery = discovery
         self.openapi = openapi
+        self.openapi_v2 = OpenAPIV2(openapi)
         self.authenticator = authenticator
         self.anonymous_auth = anonymous_auth
         self.ready = ready
@@ -143,6 +145,8 @@ class HTTPApp:
         return respond(document)
 
     def _openapi(self, path: str, request: web.Request) -> web.Response:
+        if path == "/openapi/v2":
+            return self._openapi_v2(request)
         if path == "/openapi/v3":
             return respond(self.openapi.index())
         if path.startswith("/openapi/v3/"):
@@ -152,6 +156,25 @@ class HTTPApp:
                 response.headers["Cache-Control"] = "no-cache, private"
                 return response
         raise APIError(404, "NotFound", "the server could not find the requested resource")
+
+    def _openapi_v2(self, request: web.Request) -> web.Response:
+        """JSON, or gnostic protobuf for client-go (which asks for nothing else); 406 otherwise, as kube-openapi."""
+        if request.method not in ("GET", "HEAD"):
+            raise errors.method_not_allowed("the server does not allow this method on the requested resource")
+        representation = self.openapi_v2.negotiate(request.headers.get("Accept"))
+        if representation is None:
+            raise APIError(
+                406,
+                "NotAcceptable",
+                "only the following media types are accepted: application/json, "
+                "application/com.github.proto-openapi.spec.v2@v1.0+protobuf",
+            )
+        headers = {"ETag": representation.etag, "Vary": "Accept", "Cache-Control": "no-cache, private"}
+        if representation.etag in (t.strip() for t in request.headers.get("If-None-Match", "").split(",")):
+            return web.Response(status=304, headers=headers)
+        response = web.Response(body=representation.body, headers=headers)
+        response.headers["Content-Type"] = representation.content_type
+        return response
 
 
 def _is_health(path: str) -> bool:

@@ -68,6 +68,10 @@ class OpenAPIDocuments:
             self._cache.clear()
             self._generation = self._registry.generation
 
+    @property
+    def registry(self) -> Registry:
+        return self._registry
+
     def index(self) -> dict[str, Any]:
         self._refresh()
         paths = {}
@@ -112,9 +116,10 @@ class OpenAPIDocuments:
         paths: dict[str, Any] = {}
         for rt in sorted(types, key=lambda r: r.plural):
             name = self._definition_name(rt)
-            if rt.definition is not None:
-                wanted.append(rt.definition)
-                list_name = rt.definition + "List"
+            definition = builtin_definition(rt)
+            if definition is not None:
+                wanted.append(definition)
+                list_name = definition + "List"
                 if list_name in builtins:
                     wanted.append(list_name)
             else:
@@ -134,9 +139,15 @@ class OpenAPIDocuments:
 
     @staticmethod
     def _definition_name(rt: ResourceType) -> str:
-        if rt.definition is not None:
-            return rt.definition
-        return crd_definition_name(rt.group, rt.version, rt.kind)
+        return builtin_definition(rt) or crd_definition_name(rt.group, rt.version, rt.kind)
+
+
+def builtin_definition(rt: ResourceType) -> str | None:
+    """The built-in definition describing a kind (its strategy's); None for custom resources, which are described
+    by their CRD schema."""
+    if rt.custom or rt.strategy.definition not in builtin_schemas():
+        return None
+    return rt.strategy.definition
 
 
 def _closure(definitions: Mapping[str, Any], roots: list[str]) -> list[str]:
@@ -243,7 +254,8 @@ def _paths(rt: ResourceType, name: str) -> dict[str, Any]:
     collection = f"{base}/namespaces/{{namespace}}/{rt.plural}" if rt.namespaced else f"{base}/{rt.plural}"
     item = f"{collection}/{{name}}"
     write = ("dryRun", "fieldManager", "fieldValidation", "pretty")
-    list_name = rt.definition + "List" if rt.definition else name + "List"
+    definition = builtin_definition(rt)
+    list_name = definition + "List" if definition else name + "List"
     path_params = [_parameter("name", "path", required=True)]
     if rt.namespaced:
         path_params.append(_parameter("namespace", "path", required=True))
