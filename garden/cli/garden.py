@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 app = typer.Typer(
@@ -25,9 +28,53 @@ def up() -> None:
     raise typer.Exit(code=1)
 
 
-@app.callback()
-def _root() -> None:
-    """Keep ``up`` a sub-command even while it is the only one."""
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
+    add_help_option=False,
+)
+def apiserver(ctx: typer.Context) -> None:
+    """Run the garden API server: kubelite with Gardener's API (same flags as `kubelite apiserver`)."""
+    from garden.apiserver.command import main as apiserver_main  # noqa: PLC0415  (keeps other commands fast)
+
+    raise typer.Exit(code=apiserver_main(ctx.args))
+
+
+@app.command(
+    name="admission-webhook",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
+    add_help_option=False,
+)
+def admission_webhook(ctx: typer.Context) -> None:
+    """Serve Gardener's admission plugins as a Kubernetes admission webhook (for a real Kubernetes garden)."""
+    from garden.admission.command import main as webhook_main  # noqa: PLC0415  (keeps other commands fast)
+
+    raise typer.Exit(code=webhook_main(ctx.args))
+
+
+@app.command(name="webhook-manifests")
+def webhook_manifests(
+    image: Annotated[str, typer.Option(help="image with the `garden` command")],
+    ca_file: Annotated[Path, typer.Option(help="PEM CA that signed the webhook's serving certificate")],
+    namespace: Annotated[str, typer.Option(help="namespace the webhook runs in")] = "garden",
+    tls_secret: Annotated[str, typer.Option(help="kubernetes.io/tls Secret with its cert")] = (
+        "garden-admission-webhook-tls"
+    ),
+    replicas: Annotated[int, typer.Option(help="webhook replicas")] = 2,
+) -> None:
+    """Print the manifests that run the admission webhook in a real Kubernetes garden (pipe to kubectl apply)."""
+    import base64  # noqa: PLC0415
+
+    import yaml  # noqa: PLC0415
+
+    from garden.admission.chart import WebhookChartValues, render_webhook_chart  # noqa: PLC0415
+
+    try:
+        ca_bundle = base64.b64encode(ca_file.read_bytes()).decode()
+        values = WebhookChartValues(image, ca_bundle, namespace, tls_secret, replicas)
+    except (OSError, ValueError) as exc:
+        typer.echo(f"garden webhook-manifests: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    typer.echo(yaml.safe_dump_all(render_webhook_chart(values), sort_keys=False), nl=False)
 
 
 def main() -> None:

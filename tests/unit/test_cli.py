@@ -8,6 +8,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+import yaml
 
 pytestmark = pytest.mark.unit
 
@@ -41,3 +42,24 @@ def test_gardenctl_version_names_the_installed_distribution() -> None:
     result = run("gardenctl", "version")
     assert result.returncode == 0
     assert result.stdout.strip() == f"gardenctl {version('garden')}"
+
+
+def test_garden_admission_webhook_needs_its_serving_certificate() -> None:
+    result = run("garden", "admission-webhook")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "garden admission-webhook: --tls-cert-file is required"
+
+
+def test_garden_webhook_manifests_render_the_chart(tmp_path: Path) -> None:
+    from kubelite.apiserver.tls import ensure_serving_certs  # noqa: PLC0415
+
+    certs = ensure_serving_certs(tmp_path, ["127.0.0.1"])
+    assert certs.ca_file is not None
+    result = run("garden", "webhook-manifests", "--image", "example/garden:1", "--ca-file", str(certs.ca_file))
+    assert result.returncode == 0, result.stderr
+    kinds = [d["kind"] for d in yaml.safe_load_all(result.stdout)]
+    assert kinds[-2:] == ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"]
+
+    missing = run("garden", "webhook-manifests", "--image", "x", "--ca-file", str(tmp_path / "nope.crt"))
+    assert missing.returncode == 2
+    assert len(missing.stderr.strip().splitlines()) == 1

@@ -85,8 +85,8 @@ class Addons(Model):
 class CloudProfileReference(Model):
     """A reference to a CloudProfile or a project's NamespacedCloudProfile."""
 
-    kind: Literal["CloudProfile", "NamespacedCloudProfile"]
-    """Which kind of profile is referenced."""
+    kind: Literal["CloudProfile", "NamespacedCloudProfile"] = "CloudProfile"
+    """Which kind of profile is referenced; CloudProfile when left out (admission writes it in)."""
     name: str
     """Name of the profile (a NamespacedCloudProfile is looked up in the shoot's namespace)."""
 
