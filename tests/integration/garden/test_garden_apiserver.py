@@ -242,3 +242,12 @@ def test_garden_apiserver_command_serves_the_gardener_api_across_restarts(tmp_pa
         ]
         out = server.kubectl("get", "shoots", "-A").stderr
         assert "No resources found" in out
+
+
+def test_unknown_fields_are_refused_by_name_and_nothing_is_stored(garden: RunningServer, namespace: str) -> None:
+    body = aws_shoot("typo")
+    body["spec"]["provider"]["workers"][0]["maximun"] = 3
+    result = garden.kubectl("create", "-f", "-", input=json.dumps(body), check=False)
+    assert result.returncode != 0
+    assert 'unknown field "spec.provider.workers[0].maximun"' in result.stderr
+    assert "NotFound" in garden.kubectl("get", "shoot", "typo", "-n", namespace, check=False).stderr
