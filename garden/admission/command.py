@@ -58,8 +58,9 @@ def main(argv: Sequence[str]) -> int:
         return 2
 
     from garden.admission.chain import AdmissionOptions, plugins  # noqa: PLC0415  (keeps `--help` fast)
+    from garden.admission.kubereader import KubernetesReader  # noqa: PLC0415
     from garden.admission.request import Chain  # noqa: PLC0415
-    from garden.admission.webhook import KubernetesReader, make_app, server_ssl_context  # noqa: PLC0415
+    from garden.admission.webhook import make_app, server_ssl_context  # noqa: PLC0415
 
     logging.basicConfig(
         level=logging.DEBUG if args.verbosity >= 4 else logging.INFO,

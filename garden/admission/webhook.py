@@ -5,24 +5,21 @@
 message, causes), which kube-apiserver passes on to the client as the webhook's denial. ``GET /healthz`` is for
 probes.
 
-The plugins read the garden through :class:`KubernetesReader`, the official ``kubernetes`` client over the
-kubeconfig (or the pod's service account).
+The plugins read the garden through :class:`~garden.admission.kubereader.KubernetesReader`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import copy
 import json
 import logging
 import ssl
 import types
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, get_args
-from urllib.parse import quote
 
 from aiohttp import web
 
@@ -39,101 +36,7 @@ VALIDATE_PATH = "/webhooks/validate"
 HEALTHZ_PATH = "/healthz"
 #: An AdmissionReview carries the object and the old object, each up to etcd's 1.5 MiB, plus the envelope.
 MAX_REVIEW_BYTES = 8 * 1024 * 1024
-#: Reads must finish well inside the webhook's own timeout (10 s in the chart).
-READ_TIMEOUT = (3.0, 5.0)
 _OPERATIONS: frozenset[str] = frozenset(get_args(Operation))
-
-
-# --- reading the garden ---------------------------------------------------------------------------------------
-
-
-class KubernetesReader:
-    """The :class:`~garden.admission.request.Reader` over the Kubernetes API, with the official client.
-
-    The client is synchronous; every call runs in a worker thread. TLS trusts what the kubeconfig (or the service
-    account) names as the cluster's CA, never the process-wide bundles such as ``REQUESTS_CA_BUNDLE``.
-    """
-
-    def __init__(self, api_client: Any) -> None:
-        self._client = api_client
-
-    @classmethod
-    def from_kubeconfig(cls, kubeconfig: Path | None = None) -> KubernetesReader:
-        """From a kubeconfig file, or, without one, from the pod's service account (in-cluster config).
-
-        Raises ``kubernetes.config.ConfigException`` when the configuration cannot be loaded.
-        """
-        import kubernetes  # noqa: PLC0415  (heavy; only the webhook needs it)
-
-        # The loaders are untyped; naming their signatures keeps the calls checked.
-        load_incluster: Callable[..., None] = kubernetes.config.load_incluster_config
-        load_kubeconfig: Callable[..., None] = kubernetes.config.load_kube_config
-        configuration = kubernetes.client.Configuration()
-        if kubeconfig is None:
-            load_incluster(client_configuration=configuration)
-        else:
-            load_kubeconfig(config_file=str(kubeconfig), client_configuration=configuration)
-        return cls(kubernetes.client.ApiClient(configuration))
-
-    def close(self) -> None:
-        self._client.close()
-
-    async def get(self, group: str, version: str, resource: str, namespace: str | None, name: str) -> Object | None:
-        if not name:
-            raise ValueError(f"get {resource}: the name is empty")
-        path = f"{_collection(group, version, resource, namespace)}/{quote(name, safe='')}"
-        return await asyncio.to_thread(self._get, path)
-
-    async def list(self, group: str, version: str, resource: str, namespace: str | None = None) -> list[Object]:
-        found = await asyncio.to_thread(self._get, _collection(group, version, resource, namespace))
-        if found is None:
-            return []
-        items = found.get("items") or []
-        if not isinstance(items, list):
-            raise _read_error("GET", _collection(group, version, resource, namespace), "the list has no items")
-        return items
-
-    def _get(self, path: str) -> Object | None:
-        method, url, headers, body, post = self._client.param_serialize(
-            "GET", path, header_params={"Accept": "application/json"}, auth_settings=["BearerToken"]
-        )
-        try:
-            response = self._client.call_api(method, url, headers, body, post, _request_timeout=READ_TIMEOUT)
-            data: bytes = response.read()
-        except Exception as exc:  # urllib3 errors, ApiException for connection failures
-            raise _read_error("GET", path, f"{type(exc).__name__}: {exc}") from exc
-        if response.status == 404:
-            return None
-        if not 200 <= response.status <= 299:
-            raise _read_error("GET", path, f"{response.status}: {_status_message(data)}")
-        try:
-            decoded = json.loads(data)
-        except ValueError as exc:
-            raise _read_error("GET", path, f"the answer is not JSON: {exc}") from exc
-        if not isinstance(decoded, dict):
-            raise _read_error("GET", path, "the answer is not a JSON object")
-        return decoded
-
-
-def _collection(group: str, version: str, resource: str, namespace: str | None) -> str:
-    base = f"/api/{version}" if not group else f"/apis/{group}/{version}"
-    if namespace:
-        base = f"{base}/namespaces/{quote(namespace, safe='')}"
-    return f"{base}/{resource}"
-
-
-def _status_message(data: bytes) -> str:
-    try:
-        body = json.loads(data)
-    except ValueError:
-        return data[:200].decode("utf-8", "replace")
-    if isinstance(body, dict) and isinstance(body.get("message"), str):
-        return str(body["message"])
-    return data[:200].decode("utf-8", "replace")
-
-
-def _read_error(method: str, path: str, why: str) -> APIError:
-    return APIError(500, "InternalError", f"admission webhook could not read the garden: {method} {path}: {why}")
 
 
 # --- AdmissionReview ------------------------------------------------------------------------------------------
@@ -370,7 +273,6 @@ __all__ = [
     "HEALTHZ_PATH",
     "MUTATE_PATH",
     "VALIDATE_PATH",
-    "KubernetesReader",
     "MalformedReview",
     "make_app",
     "parse_review",

@@ -27,8 +27,9 @@ import requests
 
 from garden.admission.deletion import CONFIRMATION_ANNOTATION, DeletionConfirmation
 from garden.admission.errors import FieldError, refused
+from garden.admission.kubereader import KubernetesReader
 from garden.admission.request import Chain, Plugin, Reader, Request
-from garden.admission.webhook import KubernetesReader, make_app, serve, server_ssl_context
+from garden.admission.webhook import make_app, serve, server_ssl_context
 from kubelite.apiserver.errors import APIError
 from kubelite.apiserver.tls import ServingCerts, ensure_serving_certs
 from tests.integration.server import RunningServer
