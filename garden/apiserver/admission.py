@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from garden.admission.request import Chain, Object, Request
+from garden.apiserver.informer import Informer
 from kubelite.apiserver.admission import AdmissionPlugin, AdmissionRequest
 from kubelite.apiserver.errors import APIError
 from kubelite.apiserver.store import ListQuery, RequestContext, Store
 
 
 class StoreReader:
-    """Reads the garden's objects straight from the kubelite store (no HTTP round trip, no authorization)."""
+    """Reads the garden's objects straight from the kubelite store (no HTTP round trip, no authorization).
 
-    def __init__(self, store: Store) -> None:
+    Lists of the resources in ``informers`` (by group and plural) come from memory once the informer has synced.
+    """
+
+    def __init__(self, store: Store, informers: Mapping[tuple[str, str], Informer] | None = None) -> None:
         self._store = store
         self._ctx = RequestContext()
+        self._informers = dict(informers or {})
 
     async def get(self, group: str, version: str, resource: str, namespace: str | None, name: str) -> Object | None:
         rt = self._store.registry.get(group, version, resource)
@@ -30,6 +37,9 @@ class StoreReader:
         rt = self._store.registry.get(group, version, resource)
         if rt is None:
             return []
+        informer = self._informers.get((group, resource))
+        if informer is not None and informer.synced.is_set():
+            return list(informer.items(namespace if rt.namespaced else None))
         listed = await self._store.list(rt, namespace if rt.namespaced else None, ListQuery())
         items: list[Object] = listed["items"]
         return items

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import logging
 from collections.abc import Awaitable, Callable, Iterable
@@ -14,6 +15,7 @@ from garden.api.catalogue import GARDEN_KINDS
 from garden.apiserver.adminkubeconfig import AdminKubeconfigHandler
 from garden.apiserver.admission import GardenAdmission, StoreReader
 from garden.apiserver.columns import OVERLAYS
+from garden.apiserver.informer import Informer
 from kubelite.apiserver.errors import APIError
 from kubelite.apiserver.server import APIServer, Setup
 from kubelite.apiserver.store import RequestContext
@@ -31,10 +33,32 @@ def garden_setup(options: AdmissionOptions | None = None, kinds: Iterable[type[R
         server.resources.register_subresource(
             "core.gardener.cloud", "shoots", "adminkubeconfig", AdminKubeconfigHandler(server.store)
         )
-        server.admission.add(GardenAdmission(Chain(plugins(StoreReader(server.store), options or AdmissionOptions()))))
+        informers = {key: Informer(server.storage, f"/registry/{key[0]}/{key[1]}/") for key in INFORMED}
+        reader = StoreReader(server.store, informers)
+        server.admission.add(GardenAdmission(Chain(plugins(reader, options or AdmissionOptions()))))
         server.startup_hooks.append(_crd_installer(models))
+        server.startup_hooks.append(_informer_starter(informers))
 
     return setup
+
+
+#: What admission lists on (nearly) every write, kept in memory.
+INFORMED = (
+    ("core.gardener.cloud", "shoots"),
+    ("core.gardener.cloud", "projects"),
+    ("core.gardener.cloud", "seeds"),
+    ("core.gardener.cloud", "secretbindings"),
+    ("security.gardener.cloud", "credentialsbindings"),
+)
+
+
+def _informer_starter(informers: dict[tuple[str, str], Informer]) -> Callable[[APIServer], Awaitable[None]]:
+    async def start(server: APIServer) -> None:
+        for (group, plural), informer in informers.items():
+            server.spawn(informer.run(), name=f"informer {plural}.{group}")
+        await asyncio.gather(*(informer.synced.wait() for informer in informers.values()))
+
+    return start
 
 
 def _crd_installer(models: tuple[type[Resource], ...]) -> Callable[[APIServer], Awaitable[None]]:

@@ -13,9 +13,10 @@ import logging
 import secrets
 import signal
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
@@ -108,19 +109,26 @@ class APIServer:
                 return None
             raise
 
+    def spawn(self, coroutine: Coroutine[Any, Any, None], *, name: str) -> None:
+        """Run a background task for as long as the server runs (cancelled on stop, logged if it crashes)."""
+        task = asyncio.create_task(coroutine, name=name)
+        task.add_done_callback(_log_crash)
+        self._tasks.append(task)
+
     async def start(self) -> None:
         await self._ensure_namespaces()
         for hook in self.startup_hooks:
             await hook(self)
         await self.crds.load()
-        self._tasks = [
+        controllers = [
             asyncio.create_task(self.crds.run(), name="crd-controller"),
             asyncio.create_task(GarbageCollector(self.store, self.registry).run(), name="garbage-collector"),
             asyncio.create_task(NamespaceController(self.store, self.registry).run(), name="namespace-controller"),
             asyncio.create_task(self._compact_periodically(), name="compactor"),
         ]
-        for task in self._tasks:
+        for task in controllers:
             task.add_done_callback(_log_crash)
+        self._tasks += controllers
         app = HTTPApp(
             self.resources,
             Discovery(self.registry),
