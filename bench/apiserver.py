@@ -869,6 +869,21 @@ def _source_revision() -> str:
     return f"commit {head}" + (", kubelite/ with uncommitted changes" if dirty else "")
 
 
+def source_of(directory: Path) -> str:
+    """The source revision, noting uncommitted changes below ``directory`` (the code a benchmark exercises)."""
+    revision = _source_revision()
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        if _git("status", "--porcelain", "--untracked-files=all", "--", str(directory)):
+            revision += f", {directory.name}/ with uncommitted changes"
+    return revision
+
+
+def machine_line(mode: Mode, load: float) -> str:
+    """The machine line of this report's header (cores, CPU model, memory, kernel, load average)."""
+    header = render({}, mode, "", datetime.datetime.now(datetime.UTC), 0.0, load)
+    return next(line for line in header.splitlines() if line.startswith("- machine:"))
+
+
 def render(
     reports: dict[str, Report], mode: Mode, command: str, started: datetime.datetime, seconds: float, load: float
 ) -> str:

@@ -51,6 +51,29 @@ def admission_webhook(ctx: typer.Context) -> None:
     raise typer.Exit(code=webhook_main(ctx.args))
 
 
+@app.command(
+    name="controller-manager",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
+    add_help_option=False,
+)
+def controller_manager(ctx: typer.Context) -> None:
+    """Run the garden's controllers: projects, seed lifecycle, quotas, maintenance, hibernation, housekeeping."""
+    from garden.controllermanager.command import main as controller_manager_main  # noqa: PLC0415
+
+    raise typer.Exit(code=controller_manager_main(ctx.args))
+
+
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
+    add_help_option=False,
+)
+def scheduler(ctx: typer.Context) -> None:
+    """Run the shoot scheduler: places each new shoot on a seed."""
+    from garden.scheduler.command import main as scheduler_main  # noqa: PLC0415
+
+    raise typer.Exit(code=scheduler_main(ctx.args))
+
+
 @app.command(name="webhook-manifests")
 def webhook_manifests(
     image: Annotated[str, typer.Option(help="image with the `garden` command")],

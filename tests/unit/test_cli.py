@@ -63,3 +63,10 @@ def test_garden_webhook_manifests_render_the_chart(tmp_path: Path) -> None:
     missing = run("garden", "webhook-manifests", "--image", "x", "--ca-file", str(tmp_path / "nope.crt"))
     assert missing.returncode == 2
     assert len(missing.stderr.strip().splitlines()) == 1
+
+
+def test_garden_controller_manager_refuses_unknown_controllers() -> None:
+    result = run("garden", "controller-manager", "--controllers", "project,nope")
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "nope" in result.stderr

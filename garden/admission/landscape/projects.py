@@ -6,7 +6,9 @@ member (roles admin and owner) when it is not one. It also defaults ``spec.names
 Gardener the project controller picks the namespace).
 
 :class:`ProjectValidator` holds Gardener's static Project validation plus the namespace rule of its
-ResourceReferenceManager: no two projects may claim the same namespace.
+ResourceReferenceManager: no two projects may claim the same namespace. It also refuses to DELETE a project whose
+namespace still holds shoots (``project still contains shoots``); Gardener itself admits such a deletion and lets
+the project wait in phase Terminating until the shoots are gone, which the project controller does here too.
 """
 
 from __future__ import annotations
@@ -112,6 +114,9 @@ class ProjectValidator(Plugin):
         self.reader = reader
 
     async def validate(self, request: Request) -> None:
+        if request.operation == "DELETE" and request.is_(CORE_GROUP, "projects"):
+            await self._no_shoots_left(request)
+            return
         if not writes(request, CORE_GROUP, "projects"):
             return
         project = request.object
@@ -128,6 +133,17 @@ class ProjectValidator(Plugin):
         namespace = text(project_spec.get("namespace"))
         if namespace and (old is None or not text(spec(old).get("namespace"))):
             await self._namespace_unclaimed(name, namespace)
+
+    async def _no_shoots_left(self, request: Request) -> None:
+        """A project whose namespace still holds shoots cannot be deleted (one already being deleted is let be)."""
+        project = request.old_object
+        if project is None:
+            project = await self.reader.get(CORE_GROUP, CORE_VERSION, "projects", None, request.name)
+        if project is None or meta(project).get("deletionTimestamp"):
+            return
+        namespace = text(spec(project).get("namespace"))
+        if namespace and await self.reader.list(CORE_GROUP, CORE_VERSION, "shoots", namespace):
+            raise forbidden_request("projects", CORE_GROUP, request.name, "project still contains shoots")
 
     async def _namespace_unclaimed(self, name: str, namespace: str) -> None:
         for other in await self.reader.list(CORE_GROUP, CORE_VERSION, "projects"):

@@ -5,7 +5,7 @@
 that uses a binding naming the quota; one scoped to a Secret (or WorkloadIdentity) counts every shoot, in any
 project, whose binding names it. A shoot consumes, per worker pool, ``maximum`` times the machine type's cpu, gpu
 and memory and ``maximum`` times its volume size (as ``storage.<volume class>``), plus one load balancer (two with
-the nginx-ingress addon).
+the nginx-ingress addon); :mod:`garden.api.usage` computes it (the quota controller shows the same numbers).
 
 ``clusterLifetimeDays``: a new shoot gets the ``shoot.gardener.cloud/expiration-timestamp`` annotation (creation
 plus the smallest lifetime of its quotas); the annotation may later be moved to at most that many days from now.
@@ -51,63 +51,13 @@ from garden.admission.request import Object, Plugin, Reader, Request
 from garden.api.base import format_time
 from garden.api.core.cloudprofile import CloudProfileSpec
 from garden.api.quantity import QuantityError, format_quantity, parse_quantity
+from garden.api.usage import BYTE_METRICS, METRICS, nginx_ingress_enabled, shoot_usage
 
 if TYPE_CHECKING:
     from garden.admission.chain import AdmissionOptions
 
 #: When a shoot with a limited lifetime is deleted (RFC 3339).
 EXPIRATION_ANNOTATION = "shoot.gardener.cloud/expiration-timestamp"
-#: The metrics a quota can limit, in the order Gardener checks them.
-METRICS = ("cpu", "gpu", "memory", "storage.standard", "storage.premium", "loadbalancer")
-#: Metrics counted in bytes (shown with binary suffixes).
-BYTE_METRICS = frozenset({"memory", "storage.standard", "storage.premium"})
-
-
-def _count(value: object) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
-
-
-def _quantity(value: object) -> Fraction:
-    try:
-        return parse_quantity(value)
-    except QuantityError:
-        return Fraction(0)
-
-
-def nginx_ingress_enabled(shoot: Object | None) -> bool:
-    addon = mapping(mapping(spec(shoot).get("addons")).get("nginxIngress"))
-    return addon.get("enabled") is True
-
-
-def shoot_usage(shoot: Object | None, profile: CloudProfileSpec | None) -> dict[str, Fraction]:
-    """What a shoot consumes by its spec (workers at their maximum), metric by metric."""
-    usage: dict[str, Fraction] = {metric: Fraction(0) for metric in METRICS}
-    for worker in dicts(mapping(spec(shoot).get("provider")).get("workers")):
-        machine_type = profile.machine_type(text(mapping(worker.get("machine")).get("type"))) if profile else None
-        if machine_type is None:
-            continue  # an unknown machine type is refused by the shoot's own validation
-        maximum = _count(worker.get("maximum"))
-        usage["cpu"] += _quantity(machine_type.cpu) * maximum
-        usage["gpu"] += _quantity(machine_type.gpu) * maximum
-        usage["memory"] += _quantity(machine_type.memory) * maximum
-        volume = worker.get("volume")
-        storage = machine_type.storage
-        size: object = None
-        volume_class = ""
-        if isinstance(volume, dict):
-            size = volume.get("size")
-            if storage is not None:
-                volume_class = storage.class_
-            else:
-                volume_type = profile.volume_type(text(volume.get("type"))) if profile else None
-                volume_class = volume_type.class_ if volume_type is not None else ""
-        elif storage is not None and storage.size is not None:
-            size, volume_class = storage.size, storage.class_
-        if volume_class and size is not None:
-            metric = f"storage.{volume_class}"
-            usage[metric] = usage.get(metric, Fraction(0)) + _quantity(size) * maximum
-    usage["loadbalancer"] = Fraction(2 if nginx_ingress_enabled(shoot) else 1)
-    return usage
 
 
 def _workers_by_name(shoot: Object | None) -> dict[str, tuple[object, object, object]]:

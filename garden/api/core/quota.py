@@ -21,6 +21,20 @@ class QuotaSpec(Model):
     ``v1`` Secret (or ``security.gardener.cloud/v1alpha1`` WorkloadIdentity); immutable."""
 
 
+class QuotaStatus(Model):
+    """What the shoots under the quota consume right now, as the quota controller last counted it.
+
+    An extension of this garden: Gardener's Quota has no status (its quotas are enforced by admission only, and
+    nothing shows how much of one is used). Written by the ``quota`` controller of ``garden controller-manager``.
+    """
+
+    observed_generation: int | None = None
+    """The ``metadata.generation`` of the quota the usage was counted for."""
+    usage: dict[str, Quantity] | None = None
+    """What the shoots under the quota consume, by metric: ``shoots`` (how many), then as the quota's metrics
+    (``cpu``, ``gpu``, ``memory``, ``storage.<class>``, ``loadbalancer``), workers counted at their maximum."""
+
+
 class Quota(Resource):
     """Limits on the resources, and the lifetime, of the shoots in a project or using one set of credentials."""
 
@@ -32,7 +46,7 @@ class Quota(Resource):
         "Quota",
         "quotas",
         short_names=("squota",),
-        status=False,
+        status=True,
         printer_columns=(
             PrinterColumn("Scope", ".spec.scope.kind", description="The kind of object the quota applies to."),
             PrinterColumn(
@@ -48,6 +62,8 @@ class Quota(Resource):
 
     spec: QuotaSpec
     """What is limited and for whom."""
+    status: QuotaStatus | None = None
+    """What the shoots under the quota consume (an extension: Gardener's Quota has no status)."""
 
 
-__all__ = ["Quota", "QuotaSpec"]
+__all__ = ["Quota", "QuotaSpec", "QuotaStatus"]

@@ -75,13 +75,14 @@ def test_shoot_columns_as_gardener_prints_them(garden: RunningServer, namespace:
         "STATUS",
         "AGE",
     ]
-    assert row[:8] == ["columns", "aws", "aws", "eu-central-1", "1.36.2", "Awake", "<pending>", "unknown"]
+    # Gardener's rule: a shoot without operations (or still being created) counts as healthy.
+    assert row[:8] == ["columns", "aws", "aws", "eu-central-1", "1.36.2", "Awake", "<pending>", "healthy"]
 
     status = {
         "status": {
             "hibernated": False,
             "lastOperation": {
-                "type": "Create",
+                "type": "Reconcile",
                 "state": "Processing",
                 "progress": 40,
                 "description": "Deploying etcd",
@@ -100,7 +101,7 @@ def test_shoot_columns_as_gardener_prints_them(garden: RunningServer, namespace:
         "patch", "shoot", "columns", "-n", namespace, "--type=merge", "-p", '{"spec":{"hibernation":{"enabled":true}}}'
     )
     _, row = rows(garden.kubectl("get", "shoots", "-n", namespace, "columns").stdout)
-    assert row[5:8] == ["Hibernating", "Create Processing (40%)", "progressing"]
+    assert row[5:8] == ["Hibernating", "Reconcile Processing (40%)", "progressing"]
 
     header, row = rows(garden.kubectl("get", "shoots", "-n", namespace, "columns", "-o", "wide").stdout)
     assert header[9:] == ["SEED", "PURPOSE", "APISERVER", "CONTROL", "NODES", "SYSTEM"]

@@ -41,19 +41,50 @@ def test_cloud_profile_name_prefers_the_new_reference() -> None:
     assert printers.cloud_profile_name(shoot()) == ""
 
 
+def operation(op_type: str, state: str) -> dict[str, Any]:
+    return {"type": op_type, "state": state, "progress": 50, "lastUpdateTime": "2026-11-25T06:00:00Z"}
+
+
+ERROR = [{"description": "infrastructure: quota exceeded", "taskID": "deploy-infra"}]
+
+
 @pytest.mark.parametrize(
-    ("statuses", "expected"),
+    ("last_operation", "errors", "statuses", "expected"),
     [
-        ([], "unknown"),
-        (["True", "True"], "healthy"),
-        (["True", "Progressing"], "progressing"),
-        (["True", "Unknown"], "progressing"),
-        (["True", "False", "Progressing"], "unhealthy"),
+        # not yet operated on: healthy, whatever the conditions say
+        (None, [], [], "healthy"),
+        (None, [], ["False"], "healthy"),
+        # creating (not yet successfully) or deleting: the last errors decide
+        (("Create", "Processing"), [], ["False"], "healthy"),
+        (("Create", "Error"), [], [], "healthy"),
+        (("Create", "Processing"), ERROR, ["True"], "unhealthy"),
+        (("Delete", "Processing"), [], ["Unknown"], "healthy"),
+        (("Delete", "Failed"), ERROR, [], "unhealthy"),
+        # otherwise the worst of the conditions ...
+        (("Reconcile", "Succeeded"), [], [], "healthy"),
+        (("Reconcile", "Succeeded"), [], ["True", "True"], "healthy"),
+        (("Reconcile", "Succeeded"), [], ["True", "Progressing"], "progressing"),
+        (("Reconcile", "Succeeded"), [], ["Progressing", "Unknown"], "unknown"),
+        (("Create", "Succeeded"), [], ["Unknown", "False"], "unhealthy"),
+        (("Reconcile", "Succeeded"), [], ["Bogus"], "unhealthy"),
+        # ... and of the operation: processing is unhealthy only with errors, a finished one unless it succeeded
+        (("Reconcile", "Processing"), [], ["Progressing"], "progressing"),
+        (("Reconcile", "Processing"), ERROR, ["True"], "unhealthy"),
+        (("Reconcile", "Error"), [], ["True"], "unhealthy"),
+        (("Restore", "Succeeded"), ERROR, ["True"], "healthy"),
     ],
 )
-def test_shoot_status_from_conditions(statuses: list[str], expected: str) -> None:
-    conditions = [{"type": f"C{i}", "status": s} for i, s in enumerate(statuses)]
-    assert printers.shoot_status(shoot(status={"conditions": conditions})) == expected
+def test_compute_shoot_status_as_gardener(
+    last_operation: tuple[str, str] | None, errors: list[dict[str, Any]], statuses: list[str], expected: str
+) -> None:
+    status: dict[str, Any] = {"conditions": [{"type": f"C{i}", "status": s} for i, s in enumerate(statuses)]}
+    if last_operation is not None:
+        status["lastOperation"] = operation(*last_operation)
+    if errors:
+        status["lastErrors"] = errors
+    obj = shoot(status=status)
+    assert printers.compute_shoot_status(obj) == expected
+    assert printers.shoot_status(obj) == expected  # without a label, the table shows what the label will be
 
 
 def test_shoot_status_label_wins() -> None:
