@@ -27,8 +27,8 @@ from typing import Any
 
 import kopf
 
+from garden.api.conditions import parse_time
 from garden.api.wire import dig
-from garden.controllermanager.conditions import parse_time
 from garden.controllermanager.context import ControllerContext
 from garden.kube import EVENTS, KubeError
 from garden.operator import new_registry

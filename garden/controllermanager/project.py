@@ -37,8 +37,8 @@ import kopf
 
 from garden.admission.deletion import CONFIRMATION_ANNOTATION
 from garden.api.base import format_time
+from garden.api.conditions import parse_time, set_condition
 from garden.clock import Clock
-from garden.controllermanager.conditions import parse_time, set_condition
 from garden.controllermanager.context import ControllerContext
 from garden.controllermanager.periodic import every
 from garden.controllermanager.project_rbac import (

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from garden.admission.landscape.lookups import binding_ref, quota_refs
 from garden.api.base import format_time
-from garden.controllermanager.conditions import parse_time
+from garden.api.conditions import parse_time
 from garden.kube import Object
 
 #: Gardener's defaults (``controllers.project`` of the controller manager's configuration).

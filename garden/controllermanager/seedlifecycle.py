@@ -28,8 +28,7 @@ from typing import Any
 
 import kopf
 
-from garden.api.wire import dig
-from garden.controllermanager.conditions import (
+from garden.api.conditions import (
     Condition,
     get_condition,
     merge_conditions,
@@ -37,6 +36,7 @@ from garden.controllermanager.conditions import (
     set_condition,
     updated_condition,
 )
+from garden.api.wire import dig
 from garden.controllermanager.context import ControllerContext
 from garden.controllermanager.periodic import every
 from garden.kube import LEASES, SEEDS, SHOOTS, Kube, KubeError, Object

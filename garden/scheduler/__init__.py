@@ -13,7 +13,8 @@ What it does is Gardener's ``gardener-scheduler`` (``pkg/scheduler/controller/sh
   (region-config ConfigMaps, else Gardener's name distance: :mod:`~garden.scheduler.regions`); ``purpose:
   testing`` goes to any region of its provider; the least loaded candidate wins;
 * reporting: event ``SchedulingSuccessful`` ("Scheduled to seed 'x'"); on failure event ``SchedulingFailed`` and
-  ``status.lastOperation`` (Create, Pending, "Failed to schedule Shoot: ..."). No condition: Gardener sets none.
+  ``status.lastOperation`` (Create, Pending, "Failed to schedule Shoot: ..."), and a ``Scheduled`` condition, False
+  with the same message (Gardener sets no such condition; it turns True when a once-unschedulable shoot is bound).
 
 Where it differs from Gardener, on purpose:
 

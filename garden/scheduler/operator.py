@@ -10,8 +10,9 @@ place shoots and bind them.
   was seen with. A conflict re-reads the shoot and tries again; a refusal by the API server (the seed's capacity
   was taken meanwhile, a taint appeared) counts as a failed scheduling; other errors retry with backoff.
 * **Reporting**, as Gardener's scheduler does: a Normal event ``SchedulingSuccessful`` ("Scheduled to seed 'x'")
-  on success; on failure a Warning event ``SchedulingFailed`` and ``status.lastOperation`` set to type Create,
-  state Pending, with the same description ("Failed to schedule Shoot: 0/3 seeds are available: ...").
+  on success; on failure a Warning event ``SchedulingFailed``, ``status.lastOperation`` set to type Create,
+  state Pending, with the same description ("Failed to schedule Shoot: 0/3 seeds are available: ..."), and a
+  condition ``Scheduled: False`` saying the same (it turns True once the shoot is scheduled).
 * **Retrying** an unschedulable shoot: as soon as something it could be waiting for changes (a seed, a cloud
   profile, a region config; a seed's shoot count going down), and otherwise with exponential backoff (1 s doubling
   to 5 minutes). Updates of an unschedulable shoot that leave its spec alone (``metadata.generation``; its own
@@ -33,6 +34,7 @@ import kopf
 from pydantic import ValidationError
 
 from garden.api.base import format_time
+from garden.api.conditions import get_condition, set_condition
 from garden.clock import Clock
 from garden.kube import CLOUDPROFILES, NAMESPACEDCLOUDPROFILES, SEEDS, SHOOTS, Kube, KubeError, Resource
 from garden.operator import new_registry
@@ -49,6 +51,8 @@ CONFIGMAPS = Resource("", "v1", "configmaps")
 GROUP, VERSION = "core.gardener.cloud", "v1beta1"
 SCHEDULING_SUCCESSFUL = "SchedulingSuccessful"
 SCHEDULING_FAILED = "SchedulingFailed"
+#: The condition telling whether (and, while not, why not) the shoot could be placed on a seed.
+SCHEDULED = "Scheduled"
 #: Gardener's default ``concurrentSyncs`` for the shoot scheduler.
 WORKERS = 5
 FIRST_BACKOFF = 1.0
@@ -308,6 +312,7 @@ class Controller:
             self.scheduler.strategy,
         )
         self.recorder.record(involved(bound), NORMAL, SCHEDULING_SUCCESSFUL, decision.message)
+        self._report_scheduled(bound, seed)
         return True
 
     def _unschedulable_now(self, key: ShootKey, obj: dict[str, Any], view: ShootView, why: str) -> None:
@@ -322,18 +327,39 @@ class Controller:
         self.recorder.record(involved(obj), WARNING, SCHEDULING_FAILED, description)
         if unchanged:
             return
+        now = self.clock.now()
         last_operation = {
             "type": "Create",
             "state": "Pending",
-            "lastUpdateTime": format_time(self.clock.now()),
+            "lastUpdateTime": format_time(now),
             "description": description,
         }
+        existing = (obj.get("status") or {}).get("conditions")
+        conditions = set_condition(existing, SCHEDULED, "False", SCHEDULING_FAILED, description, now)
+        status = {"lastOperation": last_operation, "conditions": conditions}
         try:
-            self.kube.patch(
-                SHOOTS, view.namespace, view.name, {"status": {"lastOperation": last_operation}}, subresource="status"
-            )
+            self.kube.patch(SHOOTS, view.namespace, view.name, {"status": status}, subresource="status")
         except KubeError as exc:
             log.warning("cannot report the scheduling failure in shoot %s/%s status: %s", *key, exc)
+
+    def _report_scheduled(self, bound: dict[str, Any], seed: str) -> None:
+        """A shoot that was reported unschedulable: its ``Scheduled`` condition turns True."""
+        existing = (bound.get("status") or {}).get("conditions")
+        if get_condition(existing, SCHEDULED) is None:
+            return
+        message = f"Scheduled to seed '{seed}'"
+        conditions = set_condition(existing, SCHEDULED, "True", SCHEDULING_SUCCESSFUL, message, self.clock.now())
+        meta = bound.get("metadata") or {}
+        try:
+            self.kube.patch(
+                SHOOTS,
+                meta.get("namespace"),
+                meta.get("name", ""),
+                {"status": {"conditions": conditions}},
+                subresource="status",
+            )
+        except KubeError as exc:
+            log.warning("cannot report the scheduling of shoot %s/%s: %s", meta.get("namespace"), meta.get("name"), exc)
 
     # -- for tests and benchmarks -------------------------------------------------------------------------------------
 

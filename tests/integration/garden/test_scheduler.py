@@ -167,6 +167,8 @@ def test_an_unschedulable_shoot_is_told_why_and_placed_once_a_seed_fits(
     last_operation = stored["status"]["lastOperation"]
     assert (last_operation["type"], last_operation["state"]) == ("Create", "Pending")
     assert last_operation["description"] == message
+    [condition] = [c for c in stored["status"]["conditions"] if c["type"] == "Scheduled"]
+    assert (condition["status"], condition["reason"], condition["message"]) == ("False", "SchedulingFailed", message)
     assert "seedName" not in stored["spec"]
     generation = stored["metadata"]["generation"]
 
@@ -177,6 +179,16 @@ def test_an_unschedulable_shoot_is_told_why_and_placed_once_a_seed_fits(
     assert after is not None
     assert after["metadata"]["generation"] == generation + 1  # only the binding changed the spec
     assert scheduler.unschedulable == []
+
+    def scheduled_condition() -> dict[str, Any] | None:
+        stored = kube.get(SHOOTS, NAMESPACE, "waiting") or {}
+        found = [c for c in (stored.get("status") or {}).get("conditions") or [] if c["type"] == "Scheduled"]
+        return found[0] if found and found[0]["status"] == "True" else None
+
+    assert (
+        wait_for(scheduled_condition, "the Scheduled condition to turn True")["message"]
+        == "Scheduled to seed 'use-unready'"
+    )
 
 
 def test_a_full_seed_takes_no_more_shoots(garden: RunningServer, kube: Kube, scheduler: Controller) -> None:

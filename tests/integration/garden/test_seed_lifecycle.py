@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from garden.api.base import format_time
+from garden.api.conditions import get_condition
 from garden.api.printers import STATUS_LABEL
 from garden.controllermanager import eventttl, seedlifecycle, statuslabel
-from garden.controllermanager.conditions import get_condition
 from garden.controllermanager.context import ControllerContext
 from garden.kube import EVENTS, LEASES, SEEDS, SHOOTS, Kube
 from garden.operator import running

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from garden.api.base import format_time
-from garden.controllermanager.conditions import parse_time
+from garden.api.conditions import parse_time
 from garden.controllermanager.eventttl import ExpirySchedule, expired, expires_at, is_shoot_event, last_seen
 from tests.fakes.clock import FakeClock
 

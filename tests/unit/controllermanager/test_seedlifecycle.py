@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from garden.api.base import format_time
+from garden.api.conditions import get_condition
 from garden.controllermanager import seedlifecycle as lc
-from garden.controllermanager.conditions import get_condition
 from tests.fakes.clock import FakeClock
 
 pytestmark = pytest.mark.unit

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from garden.controllermanager.conditions import (
+from garden.api.conditions import (
     get_condition,
     merge_conditions,
     parse_time,
