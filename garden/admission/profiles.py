@@ -8,6 +8,7 @@ volume types and images are added.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -68,7 +69,29 @@ async def load_profile(reader: Reader, ref: ProfileRef, namespace: str) -> Cloud
     raw = await reader.get(GROUP, VERSION, "cloudprofiles", None, ref.name)
     if raw is None:
         raise ProfileNotFound(ref, namespace)
-    return CloudProfile.parse(raw).spec
+    return _parsed_spec(raw)
+
+
+#: Parsed CloudProfile specs by (uid, resourceVersion): a profile is read on every shoot write, and changes rarely.
+_SPECS: OrderedDict[tuple[str, str], CloudProfileSpec] = OrderedDict()
+_SPECS_KEPT = 32
+
+
+def _parsed_spec(raw: dict[str, object]) -> CloudProfileSpec:
+    """The spec of a wire CloudProfile, parsed once per version of it. Callers must not change what they get."""
+    metadata = raw.get("metadata")
+    uid = str(metadata.get("uid") or metadata.get("name")) if isinstance(metadata, dict) else ""
+    version = str(metadata.get("resourceVersion") or "") if isinstance(metadata, dict) else ""
+    if not uid or not version:
+        return CloudProfile.parse(raw).spec
+    key = (uid, version)
+    spec = _SPECS.get(key)
+    if spec is None:
+        spec = CloudProfile.parse(raw).spec
+        _SPECS[key] = spec
+        while len(_SPECS) > _SPECS_KEPT:
+            _SPECS.popitem(last=False)
+    return spec
 
 
 def merge(parent: CloudProfileSpec, namespaced: NamespacedCloudProfile) -> CloudProfileSpec:

@@ -14,7 +14,8 @@ from kubelite.apiserver.store import ListQuery, RequestContext, Store
 class StoreReader:
     """Reads the garden's objects straight from the kubelite store (no HTTP round trip, no authorization).
 
-    Lists of the resources in ``informers`` (by group and plural) come from memory once the informer has synced.
+    Reads of the resources in ``informers`` (by group and plural) come from memory once the informer has synced;
+    what they return is shared and must not be changed.
     """
 
     def __init__(self, store: Store, informers: Mapping[tuple[str, str], Informer] | None = None) -> None:
@@ -26,6 +27,9 @@ class StoreReader:
         rt = self._store.registry.get(group, version, resource)
         if rt is None:
             return None
+        informer = self._informers.get((group, resource))
+        if informer is not None and informer.synced.is_set():
+            return informer.get(namespace if rt.namespaced else None, name)
         try:
             return await self._store.get(rt, namespace if rt.namespaced else None, name)
         except APIError as exc:

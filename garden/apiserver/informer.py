@@ -1,4 +1,5 @@
-"""In-memory copies of the resources admission lists often (shoots, projects, bindings), kept by watching storage.
+"""In-memory copies of the resources admission reads on every write (shoots, projects, bindings, cloud profiles),
+kept by watching storage.
 
 Admission lists every shoot to count a seed's load, a quota's usage or a domain's users; reading and decoding them
 from storage on every write made each write cost O(shoots). An :class:`Informer` lists its storage prefix once,
@@ -38,6 +39,10 @@ class Informer:
             self._objects.pop(event.key, None)
         else:
             self._objects[event.key] = decode(event.value, event.revision)
+
+    def get(self, namespace: str | None, name: str) -> Object | None:
+        """One object (namespace None for a cluster-scoped resource), or None."""
+        return self._objects.get(f"{self.prefix}{namespace}/{name}" if namespace else f"{self.prefix}{name}")
 
     def items(self, namespace: str | None = None) -> Iterator[Object]:
         """The objects (of one namespace, for a namespaced resource), in key order of arrival."""

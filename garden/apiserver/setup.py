@@ -42,8 +42,10 @@ def garden_setup(options: AdmissionOptions | None = None, kinds: Iterable[type[R
     return setup
 
 
-#: What admission lists on (nearly) every write, kept in memory.
+#: What admission reads on (nearly) every write, kept in memory.
 INFORMED = (
+    ("core.gardener.cloud", "cloudprofiles"),
+    ("core.gardener.cloud", "namespacedcloudprofiles"),
     ("core.gardener.cloud", "shoots"),
     ("core.gardener.cloud", "projects"),
     ("core.gardener.cloud", "seeds"),
