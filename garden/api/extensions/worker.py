@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from garden.api.base import IntOrString, Model, ObjectReference, Quantity, RawExtension, Resource, Time
+from garden.api.core.shoot import KubeletConfig
 from garden.api.extensions import API_VERSION, GROUP, VERSION
 from garden.api.extensions.common import STATUS_COLUMN, DefaultSpec, DefaultStatus
 from garden.api.kind import AGE, KindInfo, PrinterColumn
@@ -151,6 +152,8 @@ class WorkerPool(Model):
     """Additional disks of the machines."""
     kubelet_data_volume_name: str | None = None
     """The data volume the kubelet keeps its state on."""
+    kubelet_config: KubeletConfig | None = None
+    """The kubelet configuration of the pool's nodes (the shoot's, overridden by the pool's)."""
     zones: list[str] | None = None
     """The availability zones the pool spans."""
     machine_controller_manager: MachineControllerManagerSettings | None = None
