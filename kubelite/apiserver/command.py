@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kubelite.apiserver.auth.tokens import TokenFileError, load_token_file
-from kubelite.apiserver.storage import BACKENDS
+from kubelite.apiserver.storage import BACKENDS, EtcdOptions
+from kubelite.apiserver.storage.etcd import parse_servers
 
 if TYPE_CHECKING:
     from kubelite.apiserver.server import Setup
 
 PROG = "kubelite apiserver"
-DESCRIPTION = "A kube-apiserver-compatible API server (HTTPS) over SQLite."
+DESCRIPTION = "A kube-apiserver-compatible API server (HTTPS) over SQLite or etcd."
 
 
 def parser(prog: str = PROG, description: str = DESCRIPTION) -> argparse.ArgumentParser:
@@ -38,6 +39,20 @@ def parser(prog: str = PROG, description: str = DESCRIPTION) -> argparse.Argumen
     p.add_argument(
         "--storage-backend", default="sqlite", choices=BACKENDS, help="storage backend (default: %(default)s)"
     )
+    p.add_argument(
+        "--etcd-servers",
+        default="",
+        metavar="URLS",
+        help="etcd3 backend: comma-separated client URLs, tried in order on connection errors",
+    )
+    p.add_argument(
+        "--etcd-prefix",
+        default="/registry",
+        help="etcd3 backend: where kubelite's /registry tree lives in etcd (default: %(default)s)",
+    )
+    p.add_argument("--etcd-cafile", type=Path, help="etcd3 backend: CA bundle that signed etcd's certificates")
+    p.add_argument("--etcd-certfile", type=Path, help="etcd3 backend: client certificate for etcd")
+    p.add_argument("--etcd-keyfile", type=Path, help="etcd3 backend: key of --etcd-certfile")
     p.add_argument("--tls-cert-file", type=Path, help="serving certificate (default: generated into the data dir)")
     p.add_argument("--tls-private-key-file", type=Path, help="key of --tls-cert-file")
     p.add_argument("--token-auth-file", type=Path, help='static tokens, CSV: token,user,uid[,"group1,group2"]')
@@ -93,6 +108,19 @@ def main(
         except TokenFileError as exc:
             print(f"{prog}: --token-auth-file: {exc}", file=sys.stderr)
             return 2
+    etcd: EtcdOptions | None = None
+    if args.storage_backend == "etcd3":
+        etcd = EtcdOptions(
+            parse_servers(args.etcd_servers),
+            args.etcd_prefix,
+            args.etcd_cafile,
+            args.etcd_certfile,
+            args.etcd_keyfile,
+        )
+        problem = etcd.check()
+        if problem is not None:
+            print(f"{prog}: {problem}", file=sys.stderr)
+            return 2
     if not 0 <= args.secure_port <= 65535:
         print(f"{prog}: --secure-port: {args.secure_port} is not a port", file=sys.stderr)
         return 2
@@ -109,6 +137,7 @@ def main(
         bind_address=args.bind_address,
         secure_port=args.secure_port,
         storage_backend=args.storage_backend,
+        etcd=etcd,
         tls_cert_file=args.tls_cert_file,
         tls_private_key_file=args.tls_private_key_file,
         token_auth_file=args.token_auth_file,

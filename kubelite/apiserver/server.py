@@ -34,7 +34,7 @@ from kubelite.apiserver.http.resources import ResourceHandler
 from kubelite.apiserver.objects import Object
 from kubelite.apiserver.openapi.documents import OpenAPIDocuments
 from kubelite.apiserver.registry import Registry
-from kubelite.apiserver.storage import Storage, open_storage
+from kubelite.apiserver.storage import EtcdOptions, Storage, open_storage
 from kubelite.apiserver.store import RequestContext, Store
 from kubelite.apiserver.store.watches import BOOKMARK_INTERVAL
 from kubelite.apiserver.tls import ServingCerts, ensure_serving_certs, server_context
@@ -54,6 +54,8 @@ class ServerConfig:
     #: 0 picks a free port.
     secure_port: int = 0
     storage_backend: str = "sqlite"
+    #: Where the ``etcd3`` backend keeps its data (servers, key prefix, TLS files).
+    etcd: EtcdOptions | None = None
     tls_cert_file: Path | None = None
     tls_private_key_file: Path | None = None
     token_auth_file: Path | None = None
@@ -222,7 +224,7 @@ async def serve(config: ServerConfig, setup: Setup | None = None) -> AsyncIterat
     (``server.admission.add``) and async start-up work such as installing CRDs (``server.startup_hooks``).
     """
     config.data_dir.mkdir(parents=True, exist_ok=True)
-    storage = await open_storage(config.storage_backend, config.data_dir)
+    storage = await open_storage(config.storage_backend, config.data_dir, etcd=config.etcd)
     server = APIServer(config, storage)
     if setup is not None:
         setup(server)

@@ -11,13 +11,14 @@ import pathlib
 import random
 import signal
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
 
 from kubelite.apiserver.storage import (
     CompactedError,
+    EtcdOptions,
     EventType,
     FutureRevisionError,
     KeyExistsError,
@@ -28,7 +29,9 @@ from kubelite.apiserver.storage import (
     WatchEvent,
     open_storage,
 )
+from kubelite.apiserver.storage.etcd import EtcdStorage
 from kubelite.apiserver.storage.sqlite import SQLiteStorage
+from tests.integration.etcd import etcd_cluster
 
 pytestmark = pytest.mark.integration
 
@@ -43,24 +46,38 @@ class Backend:
     name: str
     #: Open the store in ``data_dir`` with a watch queue of the given size.
     open_with_queue: Callable[[pathlib.Path, int], Awaitable[Storage]]
+    #: The etcd cluster this test's store lives in (a fresh one per test, so revisions start at 0).
+    etcd: EtcdOptions | None = None
+
+    async def open(self, data_dir: pathlib.Path) -> Storage:
+        return await open_storage(self.name, data_dir, etcd=self.etcd)
+
+    def child_args(self) -> list[str]:
+        """What the child process of the kill -9 test needs after the backend name and data dir."""
+        return [",".join(self.etcd.servers)] if self.etcd is not None else []
 
 
 async def _open_sqlite(data_dir: pathlib.Path, watch_queue_size: int) -> Storage:
     return await SQLiteStorage.open(data_dir / "kubelite.db", watch_queue_size=watch_queue_size)
 
 
-BACKENDS = [pytest.param(Backend("sqlite", _open_sqlite), id="sqlite")]
+@pytest.fixture(params=["sqlite", "etcd3"])
+def backend(request: pytest.FixtureRequest, tmp_path: pathlib.Path) -> Iterator[Backend]:
+    if request.param == "sqlite":
+        yield Backend("sqlite", _open_sqlite)
+        return
+    with etcd_cluster(tmp_path) as cluster:
+        options = cluster.options()
 
+        async def open_etcd(data_dir: pathlib.Path, watch_queue_size: int) -> Storage:
+            return await EtcdStorage.open(options, watch_queue_size=watch_queue_size)
 
-@pytest.fixture(params=BACKENDS)
-def backend(request: pytest.FixtureRequest) -> Backend:
-    param: Backend = request.param
-    return param
+        yield Backend("etcd3", open_etcd, options)
 
 
 @pytest.fixture
 async def storage(backend: Backend, tmp_path: pathlib.Path) -> AsyncIterator[Storage]:
-    store = await open_storage(backend.name, tmp_path)
+    store = await backend.open(tmp_path)
     yield store
     await store.close()
 
@@ -557,7 +574,7 @@ async def test_a_slow_watcher_is_ended_with_compacted_and_writers_never_wait(
 
 
 async def test_close_ends_every_watcher(backend: Backend, tmp_path: pathlib.Path) -> None:
-    storage = await open_storage(backend.name, tmp_path)
+    storage = await backend.open(tmp_path)
     await write_history(storage)
     live = storage.watch("/h/", after_revision=6)
     replaying = storage.watch("/h/", after_revision=0)
@@ -664,7 +681,7 @@ async def test_compacting_beyond_the_current_revision_raises(storage: Storage) -
 
 
 async def test_a_reopened_store_has_its_data_revisions_and_compaction(backend: Backend, tmp_path: pathlib.Path) -> None:
-    storage = await open_storage(backend.name, tmp_path)
+    storage = await backend.open(tmp_path)
     await write_history(storage)
     await storage.compact(4)
     # The newest write is a deletion that compaction drops: its revision must still never be handed out again.
@@ -674,7 +691,7 @@ async def test_a_reopened_store_has_its_data_revisions_and_compaction(backend: B
     before = await storage.list("/h/")
     await storage.close()
 
-    storage = await open_storage(backend.name, tmp_path)
+    storage = await backend.open(tmp_path)
     try:
         assert await storage.current_revision() == 8
         assert await storage.compacted_revision() == 8
@@ -689,10 +706,11 @@ async def test_a_reopened_store_has_its_data_revisions_and_compaction(backend: B
 
 CHILD = """
 import asyncio, pathlib, sys
-from kubelite.apiserver.storage import open_storage
+from kubelite.apiserver.storage import EtcdOptions, open_storage
 
 async def main():
-    storage = await open_storage(sys.argv[1], pathlib.Path(sys.argv[2]))
+    etcd = EtcdOptions(tuple(sys.argv[3].split(","))) if len(sys.argv) > 3 else None
+    storage = await open_storage(sys.argv[1], pathlib.Path(sys.argv[2]), etcd=etcd)
     i = 0
     while True:
         obj = await storage.create(f"/durable/{i:06d}", b"value %d" % i)
@@ -705,7 +723,14 @@ asyncio.run(main())
 
 async def test_every_acknowledged_write_survives_kill_9(backend: Backend, tmp_path: pathlib.Path) -> None:
     child = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", CHILD, backend.name, str(tmp_path), cwd=REPO, stdout=asyncio.subprocess.PIPE
+        sys.executable,
+        "-c",
+        CHILD,
+        backend.name,
+        str(tmp_path),
+        *backend.child_args(),
+        cwd=REPO,
+        stdout=asyncio.subprocess.PIPE,
     )
     assert child.stdout is not None
     acknowledged: dict[str, int] = {}
@@ -724,7 +749,7 @@ async def test_every_acknowledged_write_survives_kill_9(backend: Backend, tmp_pa
             acknowledged[key] = int(revision)
     assert await child.wait() == -signal.SIGKILL
 
-    storage = await open_storage(backend.name, tmp_path)
+    storage = await backend.open(tmp_path)
     try:
         stored = {o.key: o.mod_revision for o in (await storage.list("/durable/")).items}
         assert {key: stored.get(key) for key in acknowledged} == acknowledged

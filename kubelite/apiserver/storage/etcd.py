@@ -1,0 +1,551 @@
+"""The etcd3 backend: the Storage contract over etcd v3, through etcd's JSON gRPC gateway (HTTP/1.1, aiohttp).
+
+etcd already is a revisioned key-value log, so every operation maps to one request (see
+``docs/operations/etcd-backend.md`` for why the JSON gateway and not a gRPC client):
+
+* revisions: kubelite's revision is etcd's revision minus one. A new etcd cluster starts at revision 1 with no keys,
+  while the contract (and a fresh sqlite store) starts at 0, so an object's ``resourceVersion`` is its etcd
+  ``mod_revision - 1``. Every kubelite on the same etcd uses the same mapping, so resourceVersions are shared.
+* create: a txn comparing ``create_revision == 0`` then put; update: a txn comparing ``mod_revision`` then put (the
+  failure branch reads the key, which tells a conflict from a missing key); delete: a txn (conditional) or a
+  ``deleterange`` (unconditional), both asking for ``prev_kv``, which is the deleted object.
+* list: a range over the prefix, at a revision when asked, with ``limit``; etcd's ``count`` gives ``remaining``.
+* watch: a streaming ``POST /v3/watch`` with ``prev_kv`` (newline-separated JSON messages). A reader task feeds a
+  bounded queue, so a slow consumer is ended with CompactedError as in the sqlite backend; a broken stream resumes
+  from the last delivered revision on the next endpoint.
+* compaction: ``/v3/kv/compaction``. etcd does not report its compacted revision, so the store remembers it: probed
+  at open (a watch from revision 1 is answered with the compacted revision), raised by its own compactions and
+  learnt again whenever etcd refuses a compacted read or watch (another server's compaction).
+
+Keys: kubelite keys start with ``/registry/``; with ``--etcd-prefix P`` the etcd key is P's root (P without a
+trailing ``/registry``) followed by the kubelite key, so the default ``/registry`` gives kube-apiserver's layout and
+``/tenant-a/registry`` (or ``/tenant-a``) puts kubelite's tree under ``/tenant-a/registry/``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import collections
+import contextlib
+import json
+import logging
+import ssl
+from collections.abc import AsyncGenerator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import aiohttp
+
+from kubelite.apiserver.storage.interface import (
+    CompactedError,
+    EventType,
+    FutureRevisionError,
+    KeyExistsError,
+    KeyNotFoundError,
+    ListResult,
+    RevisionConflictError,
+    Storage,
+    StorageError,
+    StoredObject,
+    WatchEvent,
+)
+
+log = logging.getLogger(__name__)
+
+#: etcd's revision of kubelite's revision 0 (an empty cluster).
+OFFSET: Final = 1
+#: Seconds a unary request may take.
+REQUEST_TIMEOUT: Final = 30.0
+#: The largest watch message read (etcd's default request limit is 1.5 MiB; a response batches events).
+MAX_MESSAGE: Final = 256 * 2**20
+
+
+class EtcdUnavailableError(StorageError):
+    """No etcd endpoint answered."""
+
+
+@dataclass(frozen=True, slots=True)
+class EtcdOptions:
+    """How to reach etcd: ``--etcd-servers``, ``--etcd-prefix``, ``--etcd-cafile/certfile/keyfile``."""
+
+    servers: tuple[str, ...]
+    prefix: str = "/registry"
+    ca_file: Path | None = None
+    cert_file: Path | None = None
+    key_file: Path | None = None
+
+    def root(self) -> str:
+        """What goes before every kubelite key (which starts with ``/registry``) in etcd."""
+        prefix = self.prefix.rstrip("/")
+        return prefix.removesuffix("/registry")
+
+    def ssl_context(self) -> ssl.SSLContext | None:
+        if not any(url.startswith("https://") for url in self.servers):
+            return None
+        context = ssl.create_default_context(cafile=str(self.ca_file) if self.ca_file else None)
+        if self.cert_file is not None:
+            context.load_cert_chain(self.cert_file, self.key_file)
+        return context
+
+    def check(self) -> str | None:
+        """A one-line problem with these options, or None."""
+        if not self.servers:
+            return "--etcd-servers is required with --storage-backend=etcd3"
+        for url in self.servers:
+            if not url.startswith(("http://", "https://")):
+                return f"--etcd-servers: {url!r} is not an http:// or https:// URL"
+        if bool(self.cert_file) != bool(self.key_file):
+            return "--etcd-certfile and --etcd-keyfile go together"
+        for flag, path in (
+            ("--etcd-cafile", self.ca_file),
+            ("--etcd-certfile", self.cert_file),
+            ("--etcd-keyfile", self.key_file),
+        ):
+            if path is not None and not path.is_file():
+                return f"{flag}: no such file: {path}"
+        return None
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _unb64(data: str | None) -> bytes:
+    return base64.b64decode(data) if data else b""
+
+
+def _range_end(prefix: bytes) -> bytes:
+    """etcd's range_end for every key starting with ``prefix``; ``b"\\0"`` (all keys) when there is no bound."""
+    data = bytearray(prefix)
+    while data:
+        if data[-1] < 0xFF:
+            data[-1] += 1
+            return bytes(data)
+        data.pop()
+    return b"\0"
+
+
+def _range(prefix: bytes) -> dict[str, str]:
+    """A range request's key and range_end for every key starting with ``prefix`` (etcd needs a non-empty key)."""
+    return {"key": _b64(prefix or b"\0"), "range_end": _b64(_range_end(prefix))}
+
+
+class _EtcdError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(f"etcd: {message} (HTTP {status})")
+        self.status = status
+        self.message = message
+
+
+class _Watcher:
+    """One watch: a reader task moving etcd's events into a bounded queue drained by the watch generator."""
+
+    def __init__(self, queue_size: int) -> None:
+        self.queue_size = queue_size
+        self.events: collections.deque[WatchEvent] = collections.deque()
+        self.wakeup = asyncio.Event()
+        self.error: BaseException | None = None
+        self.closed = False
+
+    def push(self, event: WatchEvent) -> bool:
+        if len(self.events) >= self.queue_size:
+            last = self.events[-1].revision
+            self.events.clear()
+            self.fail(CompactedError(requested=last, compacted=event.revision))
+            return False
+        self.events.append(event)
+        self.wakeup.set()
+        return True
+
+    def fail(self, error: BaseException) -> None:
+        if self.error is None:
+            self.error = error
+        self.wakeup.set()
+
+    def close(self) -> None:
+        self.closed = True
+        self.wakeup.set()
+
+
+class EtcdStorage(Storage):
+    """The Storage contract on an etcd v3 cluster. Open it with :meth:`open`."""
+
+    def __init__(self, options: EtcdOptions, session: aiohttp.ClientSession, *, watch_queue_size: int) -> None:
+        self._options = options
+        self._root = options.root()
+        self._session: aiohttp.ClientSession | None = session
+        self._endpoint = 0
+        self._compacted = 0
+        self._watch_queue_size = watch_queue_size
+        self._watchers: set[_Watcher] = set()
+        self._readers: set[asyncio.Task[None]] = set()
+
+    @classmethod
+    async def open(cls, options: EtcdOptions, *, watch_queue_size: int = 10_000) -> EtcdStorage:
+        """Connect (lazily) and learn the compacted revision; raises EtcdUnavailableError when no endpoint answers."""
+        problem = options.check()
+        if problem is not None:
+            raise ValueError(problem)
+        if watch_queue_size < 1:
+            raise ValueError(f"watch_queue_size must be positive, not {watch_queue_size}")
+        connector = aiohttp.TCPConnector(limit=0, ssl=options.ssl_context() or True)
+        session = aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=None))
+        store = cls(options, session, watch_queue_size=watch_queue_size)
+        try:
+            await store._refresh_compacted()
+        except BaseException:
+            await store.close()
+            raise
+        return store
+
+    # --- plumbing ---------------------------------------------------------------------------------------------------
+
+    def _key(self, key: str) -> bytes:
+        return (self._root + key).encode()
+
+    def _unkey(self, key: bytes) -> str:
+        return key.decode()[len(self._root) :]
+
+    @property
+    def _http(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            raise RuntimeError("the storage is closed")
+        return self._session
+
+    async def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        """POST to the current endpoint, moving on to the next one when it cannot be reached (the request was not
+        sent, so retrying is safe even for writes)."""
+        servers = self._options.servers
+        data = json.dumps(body)
+        last: Exception | None = None
+        for attempt in range(len(servers)):
+            index = (self._endpoint + attempt) % len(servers)
+            try:
+                async with self._http.post(
+                    servers[index].rstrip("/") + path,
+                    data=data,
+                    headers={"Content-Type": "application/json"},
+                    timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT),
+                ) as response:
+                    raw = await response.read()
+            except (aiohttp.ClientConnectorError, aiohttp.ServerDisconnectedError) as exc:
+                last = exc
+                continue
+            self._endpoint = index
+            reply: dict[str, Any] = json.loads(raw) if raw else {}
+            if response.status != 200:
+                message = str(reply.get("message") or reply.get("error") or raw[:200])
+                if response.status == 503 and attempt + 1 < len(servers):  # no leader / leader changed
+                    last = _EtcdError(response.status, message)
+                    continue
+                raise _EtcdError(response.status, message)
+            return reply
+        raise EtcdUnavailableError(f"no etcd endpoint answered ({', '.join(servers)}): {last}")
+
+    async def _range(self, body: dict[str, Any], requested: int | None) -> dict[str, Any]:
+        try:
+            return await self._post("/v3/kv/range", body)
+        except _EtcdError as exc:
+            if requested is not None and "compacted" in exc.message:
+                await self._refresh_compacted()
+                raise CompactedError(requested=requested, compacted=self._compacted) from None
+            if requested is not None and "future revision" in exc.message:
+                raise FutureRevisionError(requested=requested, current=await self.current_revision()) from None
+            raise
+
+    def _object(self, kv: dict[str, Any]) -> StoredObject:
+        return StoredObject(
+            self._unkey(_unb64(kv["key"])),
+            _unb64(kv.get("value")),
+            int(kv.get("create_revision", 0)) - OFFSET,
+            int(kv.get("mod_revision", 0)) - OFFSET,
+        )
+
+    @staticmethod
+    def _revision(reply: dict[str, Any]) -> int:
+        return int(reply["header"]["revision"]) - OFFSET
+
+    async def _refresh_compacted(self) -> None:
+        """Learn etcd's compacted revision: a read at revision 1 succeeds unless compacted; if it was, a watch from
+        revision 1 is answered with the compacted revision."""
+        try:
+            await self._post("/v3/kv/range", {"key": _b64(self._key("/")), "revision": 1, "count_only": True})
+            return
+        except _EtcdError as exc:
+            if "compacted" not in exc.message:
+                raise
+        body = {"create_request": {"key": _b64(self._key("/")), "start_revision": 1}}
+        for server in self._options.servers:
+            with contextlib.suppress(aiohttp.ClientConnectionError, TimeoutError):
+                async with asyncio.timeout(10), self._http.post(server.rstrip("/") + "/v3/watch", json=body) as resp:
+                    while line := await resp.content.readuntil(b"\n", max_size=MAX_MESSAGE):
+                        result = json.loads(line).get("result", {})
+                        compact = int(result.get("compact_revision", 0))
+                        if compact:
+                            self._compacted = max(self._compacted, compact - OFFSET)
+                            return
+        raise EtcdUnavailableError("etcd did not tell its compacted revision")
+
+    # --- reads ------------------------------------------------------------------------------------------------------
+
+    async def get(self, key: str, *, revision: int | None = None) -> StoredObject | None:
+        body: dict[str, Any] = {"key": _b64(self._key(key))}
+        if revision is not None:
+            body["revision"] = revision + OFFSET
+        reply = await self._range(body, revision)
+        kvs = reply.get("kvs")
+        return self._object(kvs[0]) if kvs else None
+
+    async def list(
+        self,
+        prefix: str,
+        *,
+        limit: int = 0,
+        start_after: str | None = None,
+        revision: int | None = None,
+    ) -> ListResult:
+        if limit < 0:
+            raise ValueError(f"limit must not be negative, not {limit}")
+        low = self._key(prefix)
+        start = low
+        if start_after is not None:
+            start = max(low, self._key(start_after) + b"\0")
+        body: dict[str, Any] = {**_range(low), "key": _b64(start or b"\0")}
+        if limit:
+            body["limit"] = limit
+        if revision is not None:
+            body["revision"] = revision + OFFSET
+        reply = await self._range(body, revision)
+        items = [self._object(kv) for kv in reply.get("kvs", ())]
+        more = bool(reply.get("more"))
+        remaining = int(reply.get("count", 0)) - len(items) if more else 0
+        read_at = revision if revision is not None else self._revision(reply)
+        return ListResult(items=items, revision=read_at, more=more, remaining=remaining)
+
+    async def count(self, prefix: str) -> int:
+        low = self._key(prefix)
+        reply = await self._post("/v3/kv/range", {**_range(low), "count_only": True})
+        return int(reply.get("count", 0))
+
+    async def current_revision(self) -> int:
+        reply = await self._post("/v3/kv/range", {"key": _b64(self._key("/")), "count_only": True})
+        return self._revision(reply)
+
+    async def compacted_revision(self) -> int:
+        return self._compacted
+
+    # --- writes -----------------------------------------------------------------------------------------------------
+
+    async def _txn(self, key: bytes, compare: dict[str, Any], success: dict[str, Any]) -> dict[str, Any]:
+        return await self._post(
+            "/v3/kv/txn",
+            {
+                "compare": [{"key": _b64(key), **compare}],
+                "success": [success],
+                "failure": [{"request_range": {"key": _b64(key)}}],
+            },
+        )
+
+    @staticmethod
+    def _failure_kv(reply: dict[str, Any]) -> dict[str, Any] | None:
+        kvs = reply["responses"][0]["response_range"].get("kvs")
+        return kvs[0] if kvs else None
+
+    async def create(self, key: str, value: bytes) -> StoredObject:
+        k = self._key(key)
+        reply = await self._txn(
+            k,
+            {"result": "EQUAL", "target": "CREATE", "create_revision": "0"},
+            {"request_put": {"key": _b64(k), "value": _b64(value)}},
+        )
+        if not reply.get("succeeded"):
+            raise KeyExistsError(key)
+        revision = self._revision(reply)
+        return StoredObject(key, value, revision, revision)
+
+    async def update(self, key: str, value: bytes, *, expected_revision: int) -> StoredObject:
+        k = self._key(key)
+        reply = await self._txn(
+            k,
+            {"result": "EQUAL", "target": "MOD", "mod_revision": str(expected_revision + OFFSET)},
+            {"request_put": {"key": _b64(k), "value": _b64(value), "prev_kv": True}},
+        )
+        if not reply.get("succeeded"):
+            current = self._failure_kv(reply)
+            if current is None:
+                raise KeyNotFoundError(key)
+            raise RevisionConflictError(key, expected_revision, self._object(current))
+        prev = self._object(reply["responses"][0]["response_put"]["prev_kv"])
+        return StoredObject(key, value, prev.create_revision, self._revision(reply))
+
+    async def delete(self, key: str, *, expected_revision: int | None = None) -> StoredObject:
+        k = self._key(key)
+        request = {"key": _b64(k), "prev_kv": True}
+        if expected_revision is None:
+            reply = await self._post("/v3/kv/deleterange", request)
+            prev_kvs = reply.get("prev_kvs")
+        else:
+            reply = await self._txn(
+                k,
+                {"result": "EQUAL", "target": "MOD", "mod_revision": str(expected_revision + OFFSET)},
+                {"request_delete_range": request},
+            )
+            if not reply.get("succeeded"):
+                current = self._failure_kv(reply)
+                if current is None:
+                    raise KeyNotFoundError(key)
+                raise RevisionConflictError(key, expected_revision, self._object(current))
+            prev_kvs = reply["responses"][0]["response_delete_range"].get("prev_kvs")
+        if not prev_kvs:
+            raise KeyNotFoundError(key)
+        prev = self._object(prev_kvs[0])
+        return StoredObject(key, prev.value, prev.create_revision, self._revision(reply))
+
+    async def compact(self, revision: int) -> None:
+        """Forget history at and below ``revision`` (etcd: compact at ``revision + 1``, which stays readable as
+        kubelite's ``revision``). Raises FutureRevisionError for a revision not yet written."""
+        current = await self.current_revision()
+        if revision > current:
+            raise FutureRevisionError(requested=revision, current=current)
+        if revision <= self._compacted:
+            return
+        try:
+            await self._post("/v3/kv/compaction", {"revision": revision + OFFSET})
+        except _EtcdError as exc:
+            if "compacted" not in exc.message:
+                raise
+            await self._refresh_compacted()  # another server compacted further
+            return
+        self._compacted = revision
+
+    # --- watch ------------------------------------------------------------------------------------------------------
+
+    def watch(self, prefix: str, *, after_revision: int) -> AsyncGenerator[WatchEvent, None]:
+        return self._watch(prefix, after_revision)
+
+    async def _watch(self, prefix: str, after_revision: int) -> AsyncGenerator[WatchEvent, None]:
+        self._http  # noqa: B018  (raises when closed)
+        if after_revision < self._compacted:
+            raise CompactedError(requested=after_revision, compacted=self._compacted)
+        watcher = _Watcher(self._watch_queue_size)
+        self._watchers.add(watcher)
+        reader = asyncio.create_task(self._read_watch(watcher, self._key(prefix), after_revision))
+        self._readers.add(reader)
+        reader.add_done_callback(self._readers.discard)
+        try:
+            while True:
+                if watcher.closed:
+                    return
+                if watcher.events:
+                    yield watcher.events.popleft()
+                    continue
+                if watcher.error is not None:
+                    raise watcher.error
+                watcher.wakeup.clear()
+                await watcher.wakeup.wait()
+        finally:
+            self._watchers.discard(watcher)
+            # NB: no await here: the reader ends on its own once cancelled (close() waits for any left).
+            reader.cancel()
+
+    async def _read_watch(self, watcher: _Watcher, prefix: bytes, after_revision: int) -> None:
+        """Stream etcd's events after ``after_revision`` into ``watcher``; resume elsewhere when a stream breaks.
+
+        The watch starts one revision early (etcd refuses a start below its compacted revision, and kubelite's
+        ``after_revision`` must be at or above it) and skips that revision's event.
+        """
+        last = after_revision
+        servers = self._options.servers
+        endpoint = self._endpoint
+        failures = 0
+        try:
+            while not watcher.closed:
+                request = {
+                    "create_request": {
+                        **_range(prefix),
+                        "start_revision": str(last + OFFSET),
+                        "prev_kv": True,
+                        "progress_notify": True,
+                    }
+                }
+                try:
+                    async with self._http.post(servers[endpoint].rstrip("/") + "/v3/watch", json=request) as resp:
+                        if resp.status != 200:
+                            raise _EtcdError(resp.status, (await resp.read())[:200].decode(errors="replace"))
+                        failures = 0
+                        while line := await resp.content.readuntil(b"\n", max_size=MAX_MESSAGE):
+                            message = json.loads(line)
+                            if "error" in message:
+                                raise _EtcdError(500, str(message["error"]))
+                            result = message.get("result", {})
+                            compact = int(result.get("compact_revision", 0))
+                            if compact:
+                                self._compacted = max(self._compacted, compact - OFFSET)
+                                watcher.fail(CompactedError(requested=last, compacted=compact - OFFSET))
+                                return
+                            if result.get("canceled"):
+                                raise _EtcdError(500, f"watch canceled: {result.get('cancel_reason', '')}")
+                            for raw in result.get("events", ()):
+                                event = self._event(raw)
+                                if event.revision <= last:
+                                    continue
+                                last = event.revision
+                                if not watcher.push(event):
+                                    return
+                except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError, _EtcdError) as exc:
+                    failures += 1
+                    if failures > 3 * len(servers):
+                        raise EtcdUnavailableError(f"watch: no etcd endpoint answered: {exc}") from exc
+                    log.info("etcd watch on %s broke (%s); resuming after revision %d", servers[endpoint], exc, last)
+                    endpoint = (endpoint + 1) % len(servers)
+                    await asyncio.sleep(0.1 * failures)
+                    continue
+                # A stream that ends cleanly (etcd stopping) is resumed the same way.
+                endpoint = (endpoint + 1) % len(servers)
+        except asyncio.CancelledError:
+            raise
+        except BaseException as exc:
+            watcher.fail(exc)
+
+    def _event(self, raw: dict[str, Any]) -> WatchEvent:
+        kv = raw["kv"]
+        prev = raw.get("prev_kv")
+        key = self._unkey(_unb64(kv["key"]))
+        revision = int(kv.get("mod_revision", 0)) - OFFSET
+        prev_value = _unb64(prev.get("value")) if prev else None
+        if raw.get("type") == "DELETE":
+            create_revision = int(prev["create_revision"]) - OFFSET if prev else 0
+            return WatchEvent(EventType.DELETE, key, prev_value or b"", revision, create_revision, prev_value)
+        return WatchEvent(
+            EventType.PUT,
+            key,
+            _unb64(kv.get("value")),
+            revision,
+            int(kv.get("create_revision", 0)) - OFFSET,
+            prev_value,
+        )
+
+    async def close(self) -> None:
+        if self._session is None:
+            return
+        for watcher in self._watchers:
+            watcher.events.clear()
+            watcher.close()
+        self._watchers.clear()
+        for reader in list(self._readers):
+            reader.cancel()
+        for reader in list(self._readers):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await reader
+        session, self._session = self._session, None
+        await session.close()
+
+
+def parse_servers(value: str) -> tuple[str, ...]:
+    """``--etcd-servers``: comma-separated URLs."""
+    return tuple(url.strip() for url in value.split(",") if url.strip())
+
+
+__all__: Sequence[str] = ["EtcdOptions", "EtcdStorage", "EtcdUnavailableError", "parse_servers"]
