@@ -19,10 +19,9 @@ app = typer.Typer(
 def up() -> None:
     """Start the embedded landscape: garden API server, controllers, a local seed and its gardenlet."""
     typer.echo(
-        "garden up: the embedded landscape is not built yet. What exists today is the kubelite API server "
-        "(try: kubelite apiserver --data-dir /tmp/kubelite --write-kubeconfig /tmp/kubelite/admin.kubeconfig); "
-        "the Gardener API, the gardenlet and the providers land in the issues that follow "
-        "(see docs/concepts/architecture.md).",
+        "garden up: the embedded landscape is not built yet: the gardenlet and the providers that turn shoots into "
+        "clusters are still missing. What runs today: `garden apiserver` (the garden API server with Gardener's "
+        "API and admission), `garden scheduler` and `garden controller-manager` (see docs/usage/README.md).",
         err=True,
     )
     raise typer.Exit(code=1)
