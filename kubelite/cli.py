@@ -21,9 +21,23 @@ def _apiserver(argv: Sequence[str]) -> int:
     return apiserver_main(argv)
 
 
+def _snapshot(argv: Sequence[str]) -> int:
+    from kubelite.apiserver.snapshot_command import snapshot_main  # noqa: PLC0415
+
+    return snapshot_main(argv)
+
+
+def _migrate(argv: Sequence[str]) -> int:
+    from kubelite.apiserver.snapshot_command import migrate_main  # noqa: PLC0415
+
+    return migrate_main(argv)
+
+
 #: verb name -> (one-line help, entry point taking the remaining arguments).
 VERBS: dict[str, tuple[str, Verb]] = {
     "apiserver": ("run the kube-apiserver-compatible API server", _apiserver),
+    "snapshot": ("save or restore a snapshot of the API server's storage (sqlite or etcd3)", _snapshot),
+    "migrate": ("copy a SQLite data dir's objects into etcd", _migrate),
 }
 
 

@@ -10,6 +10,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,23 +25,24 @@ PROG = "kubelite apiserver"
 DESCRIPTION = "A kube-apiserver-compatible API server (HTTPS) over SQLite or etcd."
 
 
-def parser(prog: str = PROG, description: str = DESCRIPTION) -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog=prog, description=description)
-    p.add_argument("--bind-address", default="127.0.0.1", help="address to listen on (default: %(default)s)")
-    p.add_argument(
-        "--secure-port", type=int, default=6443, help="HTTPS port; 0 picks a free one (default: %(default)s)"
-    )
-    p.add_argument(
-        "--data-dir",
-        type=Path,
-        default=Path("kubelite-data"),
-        help="where storage, certificates and the admin token live (default: %(default)s)",
-    )
+def storage_arguments(
+    p: argparse.ArgumentParser,
+    *,
+    data_dir_help: str = "where storage, certificates and the admin token live (default: %(default)s)",
+) -> None:
+    """The storage flags of ``kubelite apiserver``: ``--data-dir``, ``--storage-backend`` and ``--etcd-*``."""
+    p.add_argument("--data-dir", type=Path, default=Path("kubelite-data"), help=data_dir_help)
     p.add_argument(
         "--storage-backend", default="sqlite", choices=BACKENDS, help="storage backend (default: %(default)s)"
     )
+    etcd_arguments(p)
+
+
+def etcd_arguments(p: argparse.ArgumentParser, *, servers_flag: str = "--etcd-servers") -> None:
+    """``--etcd-servers`` (or ``servers_flag``, stored as ``etcd_servers``), ``--etcd-prefix`` and the TLS files."""
     p.add_argument(
-        "--etcd-servers",
+        servers_flag,
+        dest="etcd_servers",
         default="",
         metavar="URLS",
         help="etcd3 backend: comma-separated client URLs, tried in order on connection errors",
@@ -53,6 +55,46 @@ def parser(prog: str = PROG, description: str = DESCRIPTION) -> argparse.Argumen
     p.add_argument("--etcd-cafile", type=Path, help="etcd3 backend: CA bundle that signed etcd's certificates")
     p.add_argument("--etcd-certfile", type=Path, help="etcd3 backend: client certificate for etcd")
     p.add_argument("--etcd-keyfile", type=Path, help="etcd3 backend: key of --etcd-certfile")
+
+
+def etcd_options(args: argparse.Namespace, *, servers_flag: str = "--etcd-servers") -> EtcdOptions | str:
+    """The etcd options :func:`etcd_arguments` parsed, or a one-line problem with them."""
+    etcd = EtcdOptions(
+        parse_servers(args.etcd_servers), args.etcd_prefix, args.etcd_cafile, args.etcd_certfile, args.etcd_keyfile
+    )
+    problem = etcd.check()
+    if problem is not None:
+        return problem.replace("--etcd-servers", servers_flag)
+    return etcd
+
+
+@dataclass(frozen=True, slots=True)
+class StorageConfig:
+    """What the storage flags name: a backend, the data dir (home of the sqlite file) and etcd's options."""
+
+    backend: str
+    data_dir: Path
+    etcd: EtcdOptions | None
+
+
+def storage_config(args: argparse.Namespace) -> StorageConfig | str:
+    """The storage the flags of :func:`storage_arguments` name, or a one-line problem with them."""
+    etcd: EtcdOptions | None = None
+    if args.storage_backend == "etcd3":
+        options = etcd_options(args)
+        if isinstance(options, str):
+            return options
+        etcd = options
+    return StorageConfig(args.storage_backend, args.data_dir, etcd)
+
+
+def parser(prog: str = PROG, description: str = DESCRIPTION) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=prog, description=description)
+    p.add_argument("--bind-address", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    p.add_argument(
+        "--secure-port", type=int, default=6443, help="HTTPS port; 0 picks a free one (default: %(default)s)"
+    )
+    storage_arguments(p)
     p.add_argument("--tls-cert-file", type=Path, help="serving certificate (default: generated into the data dir)")
     p.add_argument("--tls-private-key-file", type=Path, help="key of --tls-cert-file")
     p.add_argument("--token-auth-file", type=Path, help='static tokens, CSV: token,user,uid[,"group1,group2"]')
@@ -108,19 +150,10 @@ def main(
         except TokenFileError as exc:
             print(f"{prog}: --token-auth-file: {exc}", file=sys.stderr)
             return 2
-    etcd: EtcdOptions | None = None
-    if args.storage_backend == "etcd3":
-        etcd = EtcdOptions(
-            parse_servers(args.etcd_servers),
-            args.etcd_prefix,
-            args.etcd_cafile,
-            args.etcd_certfile,
-            args.etcd_keyfile,
-        )
-        problem = etcd.check()
-        if problem is not None:
-            print(f"{prog}: {problem}", file=sys.stderr)
-            return 2
+    storage = storage_config(args)
+    if isinstance(storage, str):
+        print(f"{prog}: {storage}", file=sys.stderr)
+        return 2
     if not 0 <= args.secure_port <= 65535:
         print(f"{prog}: --secure-port: {args.secure_port} is not a port", file=sys.stderr)
         return 2
@@ -136,8 +169,8 @@ def main(
         data_dir=args.data_dir,
         bind_address=args.bind_address,
         secure_port=args.secure_port,
-        storage_backend=args.storage_backend,
-        etcd=etcd,
+        storage_backend=storage.backend,
+        etcd=storage.etcd,
         tls_cert_file=args.tls_cert_file,
         tls_private_key_file=args.tls_private_key_file,
         token_auth_file=args.token_auth_file,

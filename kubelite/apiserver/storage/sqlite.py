@@ -447,3 +447,51 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+
+
+def read_live(path: pathlib.Path, prefix: str = "") -> tuple[int, list[StoredObject]]:
+    """Every live key under ``prefix`` in the file at ``path`` and the revision they were read at (one read
+    transaction, so consistent), for snapshots and migrations: nothing is written.
+
+    The file is opened read-only when SQLite can: a file in WAL mode (kubelite's) whose ``-wal`` file is absent
+    (a cleanly stopped server) or left by a killed server needs write access to be read, so it is then opened
+    read-write, and only read (SQLite replays a leftover log on first read, as a server would). Raises
+    FileNotFoundError, or RuntimeError when a server holds the file (its exclusive lock) or it is not kubelite's.
+    """
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    try:
+        return _read_live(sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=0.5), path, prefix)
+    except sqlite3.OperationalError:
+        pass
+    return _read_live(sqlite3.connect(path, timeout=0.5), path, prefix)
+
+
+def _read_live(conn: sqlite3.Connection, path: pathlib.Path, prefix: str) -> tuple[int, list[StoredObject]]:
+    conn.isolation_level = None
+    try:
+        # NB: as the server: without shared memory for the WAL, and failing while another connection holds the file.
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        conn.execute("BEGIN")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise RuntimeError(f"{path} has storage schema {version}; this kubelite reads up to {SCHEMA_VERSION}")
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'kv'").fetchone() is None:
+            raise RuntimeError(f"{path} is not a kubelite database")
+        row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'log'").fetchone()
+        revision: int = row[0] if row else 0
+        low, high = _prefix_range(prefix)
+        keys, params = _key_range("kv.key", low, inclusive=True, high=high)
+        rows = conn.execute(
+            "SELECT kv.key, log.value, log.create_revision, log.revision FROM kv"
+            f" JOIN log ON log.revision = kv.revision WHERE {keys} ORDER BY kv.key",
+            params,
+        ).fetchall()
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as e:
+        if e.sqlite_errorcode == sqlite3.SQLITE_BUSY:
+            raise RuntimeError(f"{path} is in use by another process (a running server?)") from e
+        raise
+    finally:
+        conn.close()
+    return revision, [StoredObject(*row) for row in rows]
