@@ -28,6 +28,8 @@ from tests.integration.server import RunningServer
 from tests.integration.waiting import wait_for
 
 pytestmark = pytest.mark.integration
+#: Every test runs on both storage backends (see conftest.py).
+KUBELITE_BACKENDS = ("sqlite", "etcd3")
 
 OPERATOR = Path(__file__).parent / "operators" / "widget_operator.py"
 GROUP, VERSION, PLURAL = "kopf.example.com", "v1", "widgets"

@@ -15,6 +15,8 @@ import yaml
 from tests.integration.server import KUBECTL, RunningServer
 
 pytestmark = pytest.mark.integration
+#: Every test runs on both storage backends (see conftest.py).
+KUBELITE_BACKENDS = ("sqlite", "etcd3")
 
 CRD = textwrap.dedent(
     """\
@@ -75,7 +77,7 @@ def crd(kubelite: RunningServer, tmp_path_factory: pytest.TempPathFactory) -> Pa
 
 @pytest.fixture
 def ns(kubelite: RunningServer, request: pytest.FixtureRequest) -> Iterator[str]:
-    name = request.node.name.replace("_", "-").lower()[:50].strip("-")
+    name = request.node.originalname.replace("_", "-").lower()[:50].strip("-")
     kubelite.kubectl("create", "namespace", name)
     yield name
     kubelite.kubectl("delete", "namespace", name, "--wait=false", check=False)

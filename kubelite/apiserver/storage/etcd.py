@@ -66,6 +66,17 @@ class EtcdUnavailableError(StorageError):
     """No etcd endpoint answered."""
 
 
+class EtcdAmbiguousWriteError(EtcdUnavailableError):
+    """A write's connection broke after it was sent: it may or may not have been applied (so it is not retried)."""
+
+
+#: The requests that change etcd's data (not retried once sent).
+_WRITES: Final = frozenset({"/v3/kv/txn", "/v3/kv/deleterange", "/v3/kv/put"})
+#: etcd's 503 answers to a request that may have been proposed (and applied) all the same; others ("no leader", the
+#: gateway's own connection failures) come before proposing.
+_AMBIGUOUS: Final = ("leader changed", "timed out", "server stopped")
+
+
 @dataclass(frozen=True, slots=True)
 class EtcdOptions:
     """How to reach etcd: ``--etcd-servers``, ``--etcd-prefix``, ``--etcd-cafile/certfile/keyfile``."""
@@ -215,10 +226,18 @@ class EtcdStorage(Storage):
         return self._session
 
     async def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        """POST to the current endpoint, moving on to the next one when it cannot be reached (the request was not
-        sent, so retrying is safe even for writes)."""
+        """POST to the current endpoint, moving on to the next one when it cannot be reached.
+
+        A request that was certainly not applied (no connection, or a 503 such as "no leader", refused before
+        proposing) is retried on the next endpoint. So is a read whose connection broke. A write whose connection
+        broke after it was sent (or that etcd answered "leader changed" or "request timed out") may have been
+        applied: retrying it
+        would turn the caller's own success into KeyExistsError or RevisionConflictError, so that raises
+        :class:`EtcdAmbiguousWriteError` instead.
+        """
         servers = self._options.servers
         data = json.dumps(body)
+        write = path in _WRITES
         last: Exception | None = None
         for attempt in range(len(servers)):
             index = (self._endpoint + attempt) % len(servers)
@@ -230,13 +249,23 @@ class EtcdStorage(Storage):
                     timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT),
                 ) as response:
                     raw = await response.read()
-            except (aiohttp.ClientConnectorError, aiohttp.ServerDisconnectedError) as exc:
+            except aiohttp.ClientConnectorError as exc:  # not connected: nothing was sent
+                last = exc
+                continue
+            except aiohttp.ClientConnectionError as exc:  # dropped (reset, disconnected) once connected
+                if write:
+                    raise EtcdAmbiguousWriteError(
+                        f"etcd {servers[index]}: the connection broke during a write, which may have been applied: "
+                        f"{type(exc).__name__}: {exc}"
+                    ) from exc
                 last = exc
                 continue
             self._endpoint = index
             reply: dict[str, Any] = json.loads(raw) if raw else {}
             if response.status != 200:
                 message = str(reply.get("message") or reply.get("error") or raw[:200])
+                if response.status == 503 and write and any(m in message for m in _AMBIGUOUS):
+                    raise EtcdAmbiguousWriteError(f"etcd {servers[index]}: {message} (the write may have been applied)")
                 if response.status == 503 and attempt + 1 < len(servers):  # no leader / leader changed
                     last = _EtcdError(response.status, message)
                     continue
@@ -339,14 +368,39 @@ class EtcdStorage(Storage):
     # --- writes -----------------------------------------------------------------------------------------------------
 
     async def _txn(self, key: bytes, compare: dict[str, Any], success: dict[str, Any]) -> dict[str, Any]:
-        return await self._post(
-            "/v3/kv/txn",
-            {
-                "compare": [{"key": _b64(key), **compare}],
-                "success": [success],
-                "failure": [{"request_range": {"key": _b64(key)}}],
-            },
-        )
+        """A compare-and-swap on ``key``; its failure branch reads the key.
+
+        When the connection broke after a put was sent (EtcdAmbiguousWriteError), the txn is sent once more (to the
+        next endpoint if that one is gone): if the first was not applied the compare still holds and the retry does
+        the write; if it was, the compare fails, and a stored value equal to the one put (kubelite's values carry
+        the object's uid, so they do not repeat) shows the first attempt's success, which is returned as such. A
+        delete, or a key changed again since, stays ambiguous.
+        """
+        body = {
+            "compare": [{"key": _b64(key), **compare}],
+            "success": [success],
+            "failure": [{"request_range": {"key": _b64(key)}}],
+        }
+        try:
+            return await self._post("/v3/kv/txn", body)
+        except EtcdAmbiguousWriteError:
+            put = success.get("request_put")
+            if put is None:
+                raise
+            log.info("etcd: a txn's connection broke after it was sent; sending it again to learn whether it applied")
+        reply = await self._post("/v3/kv/txn", body)
+        if reply.get("succeeded"):
+            return reply
+        current = self._failure_kv(reply)
+        if current is None or current.get("value", "") != put["value"]:
+            raise EtcdAmbiguousWriteError(f"etcd: a write to {key!r} may or may not have been applied")
+        # The first attempt was applied (at the stored mod_revision, nothing since): answer as it would have.
+        prev = {"create_revision": current["create_revision"], "key": current["key"]}
+        return {
+            "succeeded": True,
+            "header": {"revision": current["mod_revision"]},
+            "responses": [{"response_put": {"prev_kv": prev}}],
+        }
 
     @staticmethod
     def _failure_kv(reply: dict[str, Any]) -> dict[str, Any] | None:
@@ -548,4 +602,10 @@ def parse_servers(value: str) -> tuple[str, ...]:
     return tuple(url.strip() for url in value.split(",") if url.strip())
 
 
-__all__: Sequence[str] = ["EtcdOptions", "EtcdStorage", "EtcdUnavailableError", "parse_servers"]
+__all__: Sequence[str] = [
+    "EtcdAmbiguousWriteError",
+    "EtcdOptions",
+    "EtcdStorage",
+    "EtcdUnavailableError",
+    "parse_servers",
+]
