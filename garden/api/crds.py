@@ -19,6 +19,7 @@ import yaml
 
 from garden.api.base import Resource
 from garden.api.catalogue import GARDEN_KINDS, SEED_KINDS
+from garden.api.generated import write_generated
 from garden.api.kind import KindInfo, resource_kind
 
 Schema = dict[str, Any]
@@ -195,18 +196,7 @@ def rendered(models: Iterable[type[Resource]]) -> dict[str, str]:
 
 def write(directory: Path, models: Iterable[type[Resource]]) -> list[Path]:
     """Write every CRD into ``directory`` and remove generated files no kind produces any more."""
-    directory.mkdir(parents=True, exist_ok=True)
-    files = rendered(models)
-    for stale in directory.glob("*.yaml"):
-        if stale.name not in files and stale.read_text().startswith(HEADER):
-            stale.unlink()
-    written = []
-    for name, text in files.items():
-        path = directory / name
-        if not path.exists() or path.read_text() != text:
-            path.write_text(text)
-        written.append(path)
-    return written
+    return write_generated(directory, rendered(models), HEADER, ".yaml")
 
 
 def main(argv: list[str] | None = None) -> None:

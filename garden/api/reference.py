@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from garden.api.base import IntOrString, Quantity, RawExtension, Resource, Time
 from garden.api.catalogue import KINDS
+from garden.api.generated import write_generated
 from garden.api.kind import resource_kind
 
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "docs" / "api-reference"
@@ -130,18 +131,8 @@ def pages(kinds: Iterable[type[Resource]]) -> dict[str, str]:
 
 
 def write(directory: Path, kinds: Iterable[type[Resource]]) -> list[Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    files = pages(kinds)
-    for stale in directory.glob("*.md"):
-        if stale.name not in files and stale.read_text().startswith(HEADER):
-            stale.unlink()
-    written = []
-    for name, text in files.items():
-        path = directory / name
-        if not path.exists() or path.read_text() != text:
-            path.write_text(text)
-        written.append(path)
-    return written
+    """Write every page into ``directory`` and remove generated pages no group produces any more."""
+    return write_generated(directory, pages(kinds), HEADER, ".md")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -5,27 +5,13 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from garden.api.base import IntOrString, Model, ObjectReference, Quantity, RawExtension, Resource, Time
-from garden.api.core.shoot import KubeletConfig
+from garden.api.core.shoot import DataVolume, KubeletConfig, MachineControllerManagerSettings, Taint, Volume
 from garden.api.extensions import API_VERSION, GROUP, VERSION
 from garden.api.extensions.common import STATUS_COLUMN, DefaultSpec, DefaultStatus
 from garden.api.kind import AGE, KindInfo, PrinterColumn
 
 #: How the machines of a pool are updated: replaced one by one, or updated in place (automatically or on request).
 MachineUpdateStrategy = Literal["AutoRollingUpdate", "AutoInPlaceUpdate", "ManualInPlaceUpdate"]
-TaintEffect = Literal["NoSchedule", "PreferNoSchedule", "NoExecute"]
-
-
-class Taint(Model):
-    """``corev1.Taint``: keeps pods that do not tolerate it off a node."""
-
-    key: str
-    """The taint key."""
-    value: str | None = None
-    """The taint value."""
-    effect: TaintEffect
-    """What happens to pods that do not tolerate the taint."""
-    time_added: Time | None = None
-    """When the taint was added (only for ``NoExecute``)."""
 
 
 class SecretKeySelector(Model):
@@ -46,51 +32,6 @@ class MachineImage(Model):
     """The image's logical name (``ubuntu``, ``gardenlinux``)."""
     version: str
     """The image version."""
-
-
-class Volume(Model):
-    """The root disk of a pool's machines."""
-
-    name: str | None = None
-    """A name to refer to the volume by."""
-    type: str | None = None
-    """The provider's volume type."""
-    size: str
-    """The volume size (``50Gi``)."""
-    encrypted: bool | None = None
-    """Whether the volume is encrypted."""
-
-
-class DataVolume(Model):
-    """An additional disk of a pool's machines."""
-
-    name: str
-    """The volume's name."""
-    type: str | None = None
-    """The provider's volume type."""
-    size: str
-    """The volume size (``100Gi``)."""
-    encrypted: bool | None = None
-    """Whether the volume is encrypted."""
-
-
-class MachineControllerManagerSettings(Model):
-    """Per-pool settings of the machine-controller-manager (``gardencorev1beta1.MachineControllerManagerSettings``)."""
-
-    machine_drain_timeout: str | None = None
-    """How long draining a node may take before the machine is deleted anyway (a duration, ``2h``)."""
-    machine_health_timeout: str | None = None
-    """How long a machine may be unhealthy before it is declared failed and replaced."""
-    machine_creation_timeout: str | None = None
-    """How long creating a machine may take before it is declared failed."""
-    max_evict_retries: int | None = None
-    """How often eviction of a pod is retried before the drain is declared failed."""
-    node_conditions: list[str] | None = None
-    """Node conditions that, when true for the health timeout, make the machine failed."""
-    in_place_update_timeout: str | None = None
-    """How long an in-place update may take before it is declared failed."""
-    disable_health_timeout: bool | None = None
-    """Never declare machines failed for being unhealthy (for in-place updates only)."""
 
 
 class NodeTemplate(Model):

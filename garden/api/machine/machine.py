@@ -7,11 +7,11 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from garden.api.base import Model, ObjectMeta, Resource, Time
+from garden.api.core.shoot import Taint
 from garden.api.kind import AGE, KindInfo, PrinterColumn
 from garden.api.machine import API_VERSION, GROUP, VERSION
 
 ConditionStatus = Literal["True", "False", "Unknown"]
-TaintEffect = Literal["NoSchedule", "PreferNoSchedule", "NoExecute"]
 #: Where a machine is in its life: created, joined, running, or on its way out.
 MachinePhase = Literal["Pending", "Available", "Running", "Terminating", "Unknown", "Failed", "CrashLoopBackOff"]
 #: How the last operation on a machine went.
@@ -29,19 +29,6 @@ class ClassSpec(Model):
     """The kind of the class (``MachineClass``)."""
     name: str | None = None
     """The class's name, in the machine's namespace."""
-
-
-class Taint(Model):
-    """``corev1.Taint``: keeps pods that do not tolerate it off a node."""
-
-    key: str
-    """The taint key."""
-    value: str | None = None
-    """The taint value."""
-    effect: TaintEffect
-    """What happens to pods that do not tolerate the taint."""
-    time_added: Time | None = None
-    """When the taint was added (only for ``NoExecute``)."""
 
 
 class NodeSpec(Model):
