@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from tests.integration.server import RunningServer
+from tests.unit.admission.test_shoot_common import shoot
 
 pytestmark = pytest.mark.integration
 
@@ -76,32 +77,8 @@ def garden(garden: RunningServer) -> RunningServer:
 
 
 def manifest(name: str) -> dict[str, Any]:
-    """A Shoot as Gardener's documentation writes one."""
-    return {
-        "apiVersion": "core.gardener.cloud/v1beta1",
-        "kind": "Shoot",
-        "metadata": {"name": name, "namespace": NAMESPACE},
-        "spec": {
-            "cloudProfile": {"name": "aws"},
-            "region": "eu-central-1",
-            "secretBindingName": "aws",
-            "provider": {
-                "type": "aws",
-                "workers": [
-                    {
-                        "name": "worker-1",
-                        "machine": {"type": "m5.large"},
-                        "minimum": 1,
-                        "maximum": 3,
-                        "volume": {"type": "gp3", "size": "50Gi"},
-                        "zones": ["eu-central-1a", "eu-central-1b"],
-                    }
-                ],
-            },
-            "kubernetes": {"version": "1.36"},
-            "networking": {"type": "calico", "nodes": "10.250.0.0/16"},
-        },
-    }
+    """A Shoot as Gardener's documentation writes one (the same the unit tests default)."""
+    return shoot(name)
 
 
 def create(garden: RunningServer, obj: dict[str, Any]) -> Any:
