@@ -153,15 +153,16 @@ def encode(managed: Managed) -> list[dict[str, Any]]:
         if key.subresource:
             encoded["subresource"] = key.subresource
         entries.append(encoded)
-    entries.sort(
-        key=lambda e: (
-            e["operation"],
-            _seconds(e.get("time")),
-            e.get("manager", ""),
-            e["apiVersion"],
-            e.get("subresource", ""),
+    if len(entries) > 1:
+        entries.sort(
+            key=lambda e: (
+                e["operation"],
+                _seconds(e.get("time")),
+                e.get("manager", ""),
+                e["apiVersion"],
+                e.get("subresource", ""),
+            )
         )
-    )
     return entries
 
 
@@ -215,7 +216,8 @@ def record_update(
 ) -> None:
     """Give ``writer`` (an Update entry) the fields that changed from ``old`` to ``new``."""
     changes = take_ownership(old, new, managed, None, force=True, shape=shape, ignored=ignored)
-    taken = changes.changed().recursive_difference(ignored).difference(NEVER_OWNED)
+    changed = changes.changed()
+    taken = (changed if ignored.empty() else changed.recursive_difference(ignored)).difference(NEVER_OWNED)
     if taken.empty():
         return
     previous = managed.get(writer)
@@ -234,6 +236,8 @@ def strip_never_owned(managed: Managed, key: Manager) -> None:
 
 def cap_updaters(managed: Managed, limit: int = MAX_UPDATE_MANAGERS) -> None:
     """Merge the oldest Update entries, per apiVersion, into ``ancient-changes`` until at most ``limit`` remain."""
+    if sum(key.operation == "Update" for key in managed) <= limit:
+        return  # NB: the common case, without sorting by parsed timestamps
     updaters = sorted(
         (key for key in managed if key.operation == "Update"),
         key=lambda key: (_seconds(managed[key].time), key.identifier()),

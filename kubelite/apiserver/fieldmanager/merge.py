@@ -41,9 +41,13 @@ class Comparison:
 
     def changed(self) -> FieldSet:
         """What a writer takes ownership of: added and modified fields."""
+        if self.modified.empty():  # NB: every create; the operations return new sets, so sharing is safe
+            return self.added
         return self.added.union(self.modified)
 
     def without(self, fields: FieldSet) -> Comparison:
+        if fields.empty():
+            return self
         return Comparison(
             self.added.recursive_difference(fields),
             self.modified.recursive_difference(fields),
