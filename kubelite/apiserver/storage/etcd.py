@@ -31,6 +31,7 @@ import contextlib
 import json
 import logging
 import ssl
+import time
 from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,8 @@ log = logging.getLogger(__name__)
 OFFSET: Final = 1
 #: Seconds a unary request may take.
 REQUEST_TIMEOUT: Final = 30.0
+#: How long a request keeps trying when no member can take it (an election, a member restarting), in seconds.
+UNAVAILABLE_RETRY_SECONDS: Final = 5.0
 #: The largest watch message read (etcd's default request limit is 1.5 MiB; a response batches events).
 MAX_MESSAGE: Final = 256 * 2**20
 
@@ -229,48 +232,60 @@ class EtcdStorage(Storage):
         """POST to the current endpoint, moving on to the next one when it cannot be reached.
 
         A request that was certainly not applied (no connection, or a 503 such as "no leader", refused before
-        proposing) is retried on the next endpoint. So is a read whose connection broke. A write whose connection
-        broke after it was sent (or that etcd answered "leader changed" or "request timed out") may have been
-        applied: retrying it
-        would turn the caller's own success into KeyExistsError or RevisionConflictError, so that raises
-        :class:`EtcdAmbiguousWriteError` instead.
+        proposing) is retried on the next endpoint, and when every endpoint refused, again after a pause (an
+        election takes a moment), for up to ``UNAVAILABLE_RETRY_SECONDS``. So is a read whose connection broke. A
+        write whose connection broke after it was sent (or that etcd answered "leader changed" or "request timed
+        out") may have been applied: retrying it would turn the caller's own success into KeyExistsError or
+        RevisionConflictError, so that raises :class:`EtcdAmbiguousWriteError` instead.
         """
         servers = self._options.servers
         data = json.dumps(body)
         write = path in _WRITES
         last: Exception | None = None
-        for attempt in range(len(servers)):
-            index = (self._endpoint + attempt) % len(servers)
-            try:
-                async with self._http.post(
-                    servers[index].rstrip("/") + path,
-                    data=data,
-                    headers={"Content-Type": "application/json"},
-                    timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT),
-                ) as response:
-                    raw = await response.read()
-            except aiohttp.ClientConnectorError as exc:  # not connected: nothing was sent
-                last = exc
-                continue
-            except aiohttp.ClientConnectionError as exc:  # dropped (reset, disconnected) once connected
-                if write:
-                    raise EtcdAmbiguousWriteError(
-                        f"etcd {servers[index]}: the connection broke during a write, which may have been applied: "
-                        f"{type(exc).__name__}: {exc}"
-                    ) from exc
-                last = exc
-                continue
-            self._endpoint = index
-            reply: dict[str, Any] = json.loads(raw) if raw else {}
-            if response.status != 200:
-                message = str(reply.get("message") or reply.get("error") or raw[:200])
-                if response.status == 503 and write and any(m in message for m in _AMBIGUOUS):
-                    raise EtcdAmbiguousWriteError(f"etcd {servers[index]}: {message} (the write may have been applied)")
-                if response.status == 503 and attempt + 1 < len(servers):  # no leader / leader changed
-                    last = _EtcdError(response.status, message)
+        deadline = time.monotonic() + UNAVAILABLE_RETRY_SECONDS
+        pause = 0.05
+        while True:
+            for attempt in range(len(servers)):
+                index = (self._endpoint + attempt) % len(servers)
+                try:
+                    async with self._http.post(
+                        servers[index].rstrip("/") + path,
+                        data=data,
+                        headers={"Content-Type": "application/json"},
+                        timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT),
+                    ) as response:
+                        raw = await response.read()
+                except aiohttp.ClientConnectorError as exc:  # not connected: nothing was sent
+                    last = exc
                     continue
-                raise _EtcdError(response.status, message)
-            return reply
+                except aiohttp.ClientConnectionError as exc:  # dropped (reset, disconnected) once connected
+                    if write:
+                        raise EtcdAmbiguousWriteError(
+                            f"etcd {servers[index]}: the connection broke during a write, which may have been "
+                            f"applied: {type(exc).__name__}: {exc}"
+                        ) from exc
+                    last = exc
+                    continue
+                self._endpoint = index
+                reply: dict[str, Any] = json.loads(raw) if raw else {}
+                if response.status != 200:
+                    message = str(reply.get("message") or reply.get("error") or raw[:200])
+                    if response.status == 503 and write and any(m in message for m in _AMBIGUOUS):
+                        raise EtcdAmbiguousWriteError(
+                            f"etcd {servers[index]}: {message} (the write may have been applied)"
+                        )
+                    if response.status == 503:  # no leader (yet): refused before proposing, try elsewhere
+                        last = _EtcdError(response.status, message)
+                        continue
+                    raise _EtcdError(response.status, message)
+                return reply
+            # NB: every member at once answers "no leader" during an election; it takes a moment, so wait for it.
+            if time.monotonic() + pause > deadline:
+                break
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 1.0)
+        if isinstance(last, _EtcdError):
+            raise last
         raise EtcdUnavailableError(f"no etcd endpoint answered ({', '.join(servers)}): {last}")
 
     async def _range(self, body: dict[str, Any], requested: int | None) -> dict[str, Any]:
