@@ -3,9 +3,11 @@
 etcd already is a revisioned key-value log, so every operation maps to one request (see
 ``docs/operations/etcd-backend.md`` for why the JSON gateway and not a gRPC client):
 
-* revisions: kubelite's revision is etcd's revision minus one. A new etcd cluster starts at revision 1 with no keys,
-  while the contract (and a fresh sqlite store) starts at 0, so an object's ``resourceVersion`` is its etcd
-  ``mod_revision - 1``. Every kubelite on the same etcd uses the same mapping, so resourceVersions are shared.
+* revisions: kubelite's revision is etcd's revision, so an object's ``resourceVersion`` is its etcd ``mod_revision``
+  (as with kube-apiserver) and resourceVersions are shared by every kubelite on the same etcd. A new etcd cluster is
+  at revision 1 with no keys (a fresh sqlite store is at 0). etcd reads revision 0 as "the newest", so a read at
+  revision 0 is sent as revision 1 (the same empty state), and a guarded write also requires the key to exist (etcd
+  compares a missing key's ``mod_revision`` as 0).
 * create: a txn comparing ``create_revision == 0`` then put; update: a txn comparing ``mod_revision`` then put (the
   failure branch reads the key, which tells a conflict from a missing key); delete: a txn (conditional) or a
   ``deleterange`` (unconditional), both asking for ``prev_kv``, which is the deleted object.
@@ -55,8 +57,6 @@ from kubelite.apiserver.storage.interface import (
 
 log = logging.getLogger(__name__)
 
-#: etcd's revision of kubelite's revision 0 (an empty cluster).
-OFFSET: Final = 1
 #: Seconds a unary request may take.
 REQUEST_TIMEOUT: Final = 30.0
 #: How long a request keeps trying when no member can take it (an election, a member restarting), in seconds.
@@ -124,6 +124,15 @@ class EtcdOptions:
 
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
+
+
+def _at_revision(expected_revision: int) -> list[dict[str, Any]]:
+    """The txn comparisons of a guarded write: the key exists (etcd compares a missing key's ``mod_revision`` as 0)
+    and was last modified at ``expected_revision``."""
+    return [
+        {"result": "GREATER", "target": "CREATE", "create_revision": "0"},
+        {"result": "EQUAL", "target": "MOD", "mod_revision": str(expected_revision)},
+    ]
 
 
 def _unb64(data: str | None) -> bytes:
@@ -303,13 +312,13 @@ class EtcdStorage(Storage):
         return StoredObject(
             self._unkey(_unb64(kv["key"])),
             _unb64(kv.get("value")),
-            int(kv.get("create_revision", 0)) - OFFSET,
-            int(kv.get("mod_revision", 0)) - OFFSET,
+            int(kv.get("create_revision", 0)),
+            int(kv.get("mod_revision", 0)),
         )
 
     @staticmethod
     def _revision(reply: dict[str, Any]) -> int:
-        return int(reply["header"]["revision"]) - OFFSET
+        return int(reply["header"]["revision"])
 
     async def _refresh_compacted(self) -> None:
         """Learn etcd's compacted revision: a read at revision 1 succeeds unless compacted; if it was, a watch from
@@ -328,7 +337,7 @@ class EtcdStorage(Storage):
                         result = json.loads(line).get("result", {})
                         compact = int(result.get("compact_revision", 0))
                         if compact:
-                            self._compacted = max(self._compacted, compact - OFFSET)
+                            self._compacted = max(self._compacted, compact)
                             return
         raise EtcdUnavailableError("etcd did not tell its compacted revision")
 
@@ -337,7 +346,7 @@ class EtcdStorage(Storage):
     async def get(self, key: str, *, revision: int | None = None) -> StoredObject | None:
         body: dict[str, Any] = {"key": _b64(self._key(key))}
         if revision is not None:
-            body["revision"] = revision + OFFSET
+            body["revision"] = max(revision, 1)  # etcd's 0 is "the newest"; its 1 is the empty store
         reply = await self._range(body, revision)
         kvs = reply.get("kvs")
         return self._object(kvs[0]) if kvs else None
@@ -360,7 +369,7 @@ class EtcdStorage(Storage):
         if limit:
             body["limit"] = limit
         if revision is not None:
-            body["revision"] = revision + OFFSET
+            body["revision"] = max(revision, 1)  # etcd's 0 is "the newest"; its 1 is the empty store
         reply = await self._range(body, revision)
         items = [self._object(kv) for kv in reply.get("kvs", ())]
         more = bool(reply.get("more"))
@@ -382,8 +391,8 @@ class EtcdStorage(Storage):
 
     # --- writes -----------------------------------------------------------------------------------------------------
 
-    async def _txn(self, key: bytes, compare: dict[str, Any], success: dict[str, Any]) -> dict[str, Any]:
-        """A compare-and-swap on ``key``; its failure branch reads the key.
+    async def _txn(self, key: bytes, compare: Sequence[dict[str, Any]], success: dict[str, Any]) -> dict[str, Any]:
+        """A compare-and-swap on ``key`` (every comparison must hold); its failure branch reads the key.
 
         When the connection broke after a put was sent (EtcdAmbiguousWriteError), the txn is sent once more (to the
         next endpoint if that one is gone): if the first was not applied the compare still holds and the retry does
@@ -392,7 +401,7 @@ class EtcdStorage(Storage):
         delete, or a key changed again since, stays ambiguous.
         """
         body = {
-            "compare": [{"key": _b64(key), **compare}],
+            "compare": [{"key": _b64(key), **c} for c in compare],
             "success": [success],
             "failure": [{"request_range": {"key": _b64(key)}}],
         }
@@ -426,7 +435,7 @@ class EtcdStorage(Storage):
         k = self._key(key)
         reply = await self._txn(
             k,
-            {"result": "EQUAL", "target": "CREATE", "create_revision": "0"},
+            [{"result": "EQUAL", "target": "CREATE", "create_revision": "0"}],
             {"request_put": {"key": _b64(k), "value": _b64(value)}},
         )
         if not reply.get("succeeded"):
@@ -438,7 +447,7 @@ class EtcdStorage(Storage):
         k = self._key(key)
         reply = await self._txn(
             k,
-            {"result": "EQUAL", "target": "MOD", "mod_revision": str(expected_revision + OFFSET)},
+            _at_revision(expected_revision),
             {"request_put": {"key": _b64(k), "value": _b64(value), "prev_kv": True}},
         )
         if not reply.get("succeeded"):
@@ -458,7 +467,7 @@ class EtcdStorage(Storage):
         else:
             reply = await self._txn(
                 k,
-                {"result": "EQUAL", "target": "MOD", "mod_revision": str(expected_revision + OFFSET)},
+                _at_revision(expected_revision),
                 {"request_delete_range": request},
             )
             if not reply.get("succeeded"):
@@ -473,15 +482,15 @@ class EtcdStorage(Storage):
         return StoredObject(key, prev.value, prev.create_revision, self._revision(reply))
 
     async def compact(self, revision: int) -> None:
-        """Forget history at and below ``revision`` (etcd: compact at ``revision + 1``, which stays readable as
-        kubelite's ``revision``). Raises FutureRevisionError for a revision not yet written."""
+        """Forget history below ``revision`` (etcd's compaction at ``revision``, which stays readable). Raises
+        FutureRevisionError for a revision not yet written."""
         current = await self.current_revision()
         if revision > current:
             raise FutureRevisionError(requested=revision, current=current)
         if revision <= self._compacted:
             return
         try:
-            await self._post("/v3/kv/compaction", {"revision": revision + OFFSET})
+            await self._post("/v3/kv/compaction", {"revision": revision})
         except _EtcdError as exc:
             if "compacted" not in exc.message:
                 raise
@@ -522,8 +531,9 @@ class EtcdStorage(Storage):
     async def _read_watch(self, watcher: _Watcher, prefix: bytes, after_revision: int) -> None:
         """Stream etcd's events after ``after_revision`` into ``watcher``; resume elsewhere when a stream breaks.
 
-        The watch starts one revision early (etcd refuses a start below its compacted revision, and kubelite's
-        ``after_revision`` must be at or above it) and skips that revision's event.
+        The watch starts at the first revision wanted (after ``after_revision``, which is at or above the compacted
+        revision, so etcd accepts it; etcd's start revision 0 would mean "from now"); events at or below the last
+        delivered revision are skipped all the same.
         """
         last = after_revision
         servers = self._options.servers
@@ -534,7 +544,7 @@ class EtcdStorage(Storage):
                 request = {
                     "create_request": {
                         **_range(prefix),
-                        "start_revision": str(last + OFFSET),
+                        "start_revision": str(last + 1),
                         "prev_kv": True,
                         "progress_notify": True,
                     }
@@ -551,8 +561,8 @@ class EtcdStorage(Storage):
                             result = message.get("result", {})
                             compact = int(result.get("compact_revision", 0))
                             if compact:
-                                self._compacted = max(self._compacted, compact - OFFSET)
-                                watcher.fail(CompactedError(requested=last, compacted=compact - OFFSET))
+                                self._compacted = max(self._compacted, compact)
+                                watcher.fail(CompactedError(requested=last, compacted=compact))
                                 return
                             if result.get("canceled"):
                                 raise _EtcdError(500, f"watch canceled: {result.get('cancel_reason', '')}")
@@ -582,17 +592,17 @@ class EtcdStorage(Storage):
         kv = raw["kv"]
         prev = raw.get("prev_kv")
         key = self._unkey(_unb64(kv["key"]))
-        revision = int(kv.get("mod_revision", 0)) - OFFSET
+        revision = int(kv.get("mod_revision", 0))
         prev_value = _unb64(prev.get("value")) if prev else None
         if raw.get("type") == "DELETE":
-            create_revision = int(prev["create_revision"]) - OFFSET if prev else 0
+            create_revision = int(prev["create_revision"]) if prev else 0
             return WatchEvent(EventType.DELETE, key, prev_value or b"", revision, create_revision, prev_value)
         return WatchEvent(
             EventType.PUT,
             key,
             _unb64(kv.get("value")),
             revision,
-            int(kv.get("create_revision", 0)) - OFFSET,
+            int(kv.get("create_revision", 0)),
             prev_value,
         )
 
