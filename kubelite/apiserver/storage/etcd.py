@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import collections
 import contextlib
 import json
 import logging
@@ -54,6 +53,7 @@ from kubelite.apiserver.storage.interface import (
     StoredObject,
     WatchEvent,
 )
+from kubelite.apiserver.storage.watchqueue import WatchQueue
 
 log = logging.getLogger(__name__)
 
@@ -162,36 +162,6 @@ class _EtcdError(Exception):
         self.message = message
 
 
-class _Watcher:
-    """One watch: a reader task moving etcd's events into a bounded queue drained by the watch generator."""
-
-    def __init__(self, queue_size: int) -> None:
-        self.queue_size = queue_size
-        self.events: collections.deque[WatchEvent] = collections.deque()
-        self.wakeup = asyncio.Event()
-        self.error: BaseException | None = None
-        self.closed = False
-
-    def push(self, event: WatchEvent) -> bool:
-        if len(self.events) >= self.queue_size:
-            last = self.events[-1].revision
-            self.events.clear()
-            self.fail(CompactedError(requested=last, compacted=event.revision))
-            return False
-        self.events.append(event)
-        self.wakeup.set()
-        return True
-
-    def fail(self, error: BaseException) -> None:
-        if self.error is None:
-            self.error = error
-        self.wakeup.set()
-
-    def close(self) -> None:
-        self.closed = True
-        self.wakeup.set()
-
-
 class EtcdStorage(Storage):
     """The Storage contract on an etcd v3 cluster. Open it with :meth:`open`."""
 
@@ -202,7 +172,7 @@ class EtcdStorage(Storage):
         self._endpoint = 0
         self._compacted = 0
         self._watch_queue_size = watch_queue_size
-        self._watchers: set[_Watcher] = set()
+        self._watchers: set[WatchQueue] = set()
         self._readers: set[asyncio.Task[None]] = set()
 
     @classmethod
@@ -507,7 +477,7 @@ class EtcdStorage(Storage):
         self._http  # noqa: B018  (raises when closed)
         if after_revision < self._compacted:
             raise CompactedError(requested=after_revision, compacted=self._compacted)
-        watcher = _Watcher(self._watch_queue_size)
+        watcher = WatchQueue(self._watch_queue_size)
         self._watchers.add(watcher)
         reader = asyncio.create_task(self._read_watch(watcher, self._key(prefix), after_revision))
         self._readers.add(reader)
@@ -528,7 +498,7 @@ class EtcdStorage(Storage):
             # NB: no await here: the reader ends on its own once cancelled (close() waits for any left).
             reader.cancel()
 
-    async def _read_watch(self, watcher: _Watcher, prefix: bytes, after_revision: int) -> None:
+    async def _read_watch(self, watcher: WatchQueue, prefix: bytes, after_revision: int) -> None:
         """Stream etcd's events after ``after_revision`` into ``watcher``; resume elsewhere when a stream breaks.
 
         The watch starts at the first revision wanted (after ``after_revision``, which is at or above the compacted

@@ -26,8 +26,6 @@ which is what makes the methods safe to call concurrently from one loop.
 
 from __future__ import annotations
 
-import asyncio
-import collections
 import contextlib
 import pathlib
 import sqlite3
@@ -46,6 +44,7 @@ from kubelite.apiserver.storage.interface import (
     StoredObject,
     WatchEvent,
 )
+from kubelite.apiserver.storage.watchqueue import WatchQueue
 
 #: Bumped when the tables change shape; a file written by a newer schema is refused rather than misread.
 SCHEMA_VERSION: Final = 1
@@ -104,39 +103,12 @@ def _key_range(column: str, low: str, *, inclusive: bool, high: str | None) -> t
     return f"{sql} AND {column} < ?", (low, high)
 
 
-class _Watcher:
-    """One watch's bounded queue of live events, filled by writers and drained by the watch's async generator."""
+class _Watcher(WatchQueue):
+    """A watch of one key prefix, filled by the writers of this store."""
 
     def __init__(self, prefix: str, queue_size: int) -> None:
+        super().__init__(queue_size)
         self.prefix = prefix
-        self.queue_size = queue_size
-        self.events: collections.deque[WatchEvent] = collections.deque()
-        self.wakeup = asyncio.Event()
-        self.error: CompactedError | None = None
-        self.closed = False
-
-    def push(self, event: WatchEvent) -> bool:
-        """Queue an event; False (and the watcher ended) when the queue is full."""
-        if len(self.events) >= self.queue_size:
-            last = self.events[-1].revision
-            self.events.clear()
-            # The watcher can no longer resume after ``last``: everything up to this write is gone for it.
-            self.error = CompactedError(requested=last, compacted=event.revision)
-            self.wakeup.set()
-            return False
-        self.events.append(event)
-        self.wakeup.set()
-        return True
-
-    def close(self) -> None:
-        self.closed = True
-        self.wakeup.set()
-
-    def ended(self) -> bool:
-        """True when the store closed; raises the error that ended the watcher. Checked wherever it may resume."""
-        if self.error is not None:
-            raise self.error
-        return self.closed
 
 
 class SQLiteStorage(Storage):
