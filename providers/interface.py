@@ -1,0 +1,195 @@
+"""The provider contract: what a cloud plugin implements so the core never has to know the cloud.
+
+The gardenlet writes extension resources (Infrastructure, Worker, DNSRecord, BackupBucket, ...) into a shoot's seed
+namespace; the extension controllers in :mod:`providers.extensions` turn each into calls on the provider registered
+for its ``spec.type`` (entry-point group ``garden.providers``, see :mod:`providers.registry`). A provider is:
+
+* typed **configs** (``InfrastructureConfig``, ``ControlPlaneConfig``, ``WorkerConfig``) that garden admission
+  validates and the actuators parse;
+* an **infrastructure** actuator (network, security groups, roles...), returning the provider status kept in the
+  Infrastructure's ``status.providerStatus`` and the state kept in ``status.state``;
+* a **machine driver**: create / delete / list machines, idempotent by machine name, returning provider IDs;
+* optionally **dns** (DNSRecord) and **backup** (BackupBucket) actuators.
+
+Every call is synchronous (the controllers run it in a worker thread), idempotent and safe to repeat after a crash:
+resources are found by the shoot's technical ID tag before they are created, so a retry never makes a second one.
+Failures are :class:`ProviderError` with one of Gardener's error codes, which decides whether a retry can help.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+from pydantic import BaseModel
+
+from garden.api.common import NON_RETRYABLE_CODES, ErrorCode
+
+#: The tag (AWS) or label key prefix every cloud resource of a shoot carries; the value names the technical ID.
+CLUSTER_TAG_PREFIX = "kubernetes.io/cluster/"
+
+JSON = dict[str, Any]
+
+
+class ProviderError(Exception):
+    """A failed provider call, with the Gardener error codes that classify it (empty: unknown, retried)."""
+
+    def __init__(self, message: str, *codes: ErrorCode) -> None:
+        super().__init__(message)
+        self.message = message
+        self.codes: tuple[ErrorCode, ...] = codes
+
+    @property
+    def retryable(self) -> bool:
+        """False when retrying without a change by the user cannot help (Gardener then marks the operation Failed)."""
+        return not any(code in NON_RETRYABLE_CODES for code in self.codes)
+
+
+@dataclass(frozen=True, slots=True)
+class Networks:
+    """The shoot's CIDRs (``spec.networking``): nodes is where machines live; pods and services are in-cluster."""
+
+    nodes: str | None = None
+    pods: str | None = None
+    services: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterInfo:
+    """What every actuator may need to know about the shoot it works for."""
+
+    technical_id: str  # "shoot--<project>--<name>", also the seed namespace; tag value for every cloud resource
+    region: str
+    credentials: Mapping[str, str]  # the data of the cloud provider secret, decoded
+    zones: tuple[str, ...] = ()
+    networks: Networks = field(default_factory=Networks)
+    labels: Mapping[str, str] = field(default_factory=dict)  # extra tags/labels the user asked for
+
+
+# -- infrastructure -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InfrastructureRequest:
+    cluster: ClusterInfo
+    config: BaseModel | None  # the provider's InfrastructureConfig, parsed from spec.providerConfig
+    ssh_public_key: str | None = None
+    #: ``status.state`` from an earlier reconcile or a migration (what the actuator recorded it had made).
+    state: JSON | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InfrastructureResult:
+    provider_status: JSON  # kept in status.providerStatus (apiVersion/kind of the provider's status type)
+    state: JSON | None = None  # kept in status.state: ids of what was made, for restore after a migration
+    nodes_cidr: str | None = None
+    egress_cidrs: tuple[str, ...] = ()
+
+
+class InfrastructureActuator(Protocol):
+    def reconcile(self, request: InfrastructureRequest) -> InfrastructureResult: ...
+
+    def delete(self, request: InfrastructureRequest) -> None:
+        """Remove everything tagged for the shoot, in dependency order; succeed if nothing is left."""
+        ...
+
+
+# -- machines -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MachineSpec:
+    """One machine to run: what a MachineClass plus its Machine say, resolved for the driver."""
+
+    name: str  # the Machine's name; the idempotency key (a tag/label on the instance)
+    cluster: ClusterInfo
+    class_name: str
+    machine_type: str
+    image: str  # the provider's image id (AMI, GCE image URL, "local")
+    zone: str
+    userdata: bytes
+    volume_type: str | None = None
+    volume_size_gib: int | None = None
+    #: provider-specific class settings (MachineClass providerSpec: subnet, security groups, instance profile...).
+    provider_spec: JSON = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class MachineInfo:
+    name: str
+    provider_id: str  # "aws:///eu-west-1a/i-0123", "gce://project/zone/name", "local:///<seed>/<name>"
+    state: str  # "Pending" | "Running" | "Terminating" | "Terminated" | "Unknown"
+    addresses: tuple[str, ...] = ()
+
+
+class MachineDriver(Protocol):
+    def create(self, spec: MachineSpec) -> MachineInfo:
+        """Start the machine, or return the one already running under ``spec.name``."""
+        ...
+
+    def delete(self, spec: MachineSpec, provider_id: str | None) -> None:
+        """Stop the machine (found by provider ID, else by name); succeed if it is already gone."""
+        ...
+
+    def list(self, cluster: ClusterInfo) -> Sequence[MachineInfo]:
+        """Every machine tagged for the shoot, so orphans can be found."""
+        ...
+
+
+# -- optional: DNS and backup -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DNSRecordRequest:
+    cluster: ClusterInfo
+    name: str  # fully qualified, e.g. "api.<shoot>.<project>.example.com"
+    record_type: str  # "A" | "AAAA" | "CNAME" | "TXT"
+    values: tuple[str, ...]
+    ttl: int = 120
+    zone: str | None = None  # the hosted zone id, when the DNSRecord names it
+
+
+class DNSActuator(Protocol):
+    def reconcile(self, request: DNSRecordRequest) -> JSON: ...  # returns provider status (zone found, ...)
+
+    def delete(self, request: DNSRecordRequest) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class BackupBucketRequest:
+    name: str  # the BackupBucket's name (a bucket per seed, like Gardener)
+    region: str
+    credentials: Mapping[str, str]
+
+
+class BackupActuator(Protocol):
+    def reconcile(self, request: BackupBucketRequest) -> JSON: ...
+
+    def delete(self, request: BackupBucketRequest) -> None: ...
+
+    def delete_entry(self, request: BackupBucketRequest, prefix: str) -> None:
+        """Remove one shoot's backups (a BackupEntry: every object under ``prefix``) from the bucket."""
+        ...
+
+
+# -- the provider -------------------------------------------------------------------------------------------------
+
+
+@runtime_checkable
+class Provider(Protocol):
+    """One cloud. Instances are cheap; actuators are built per call from the cluster's credentials."""
+
+    name: ClassVar[str]  # the extension type (spec.type): "local", "aws", "gcp"
+    infrastructure_config: ClassVar[type[BaseModel] | None]
+    control_plane_config: ClassVar[type[BaseModel] | None]
+    worker_config: ClassVar[type[BaseModel] | None]
+
+    def infrastructure(self, cluster: ClusterInfo) -> InfrastructureActuator: ...
+
+    def machines(self, cluster: ClusterInfo) -> MachineDriver: ...
+
+    def dns(self, cluster: ClusterInfo) -> DNSActuator | None: ...
+
+    def backup(self, credentials: Mapping[str, str], region: str) -> BackupActuator | None: ...
