@@ -1,244 +1,52 @@
-"""A small REST client for the garden's controllers and webhook, on the official ``kubernetes`` client.
-
-The official client's typed APIs cover built-in kinds, and its custom-objects API no subresource beyond ``status``
-and ``scale``; the scheduler writes ``shoots/binding`` and the controllers read and patch Gardener's kinds as plain
-JSON. So this client speaks REST by path, through the official client's configuration (kubeconfig or in-cluster,
-tokens, client certificates, the cluster's CA), connection pool and timeouts:
-
-    kube = Kube.from_kubeconfig(path)
-    shoot = kube.get(SHOOTS, "garden-dev", "web")            # None when it does not exist
-    kube.patch(SHOOTS, "garden-dev", "web", {"metadata": {"labels": {...}}})
-    kube.update(SHOOTS, "garden-dev", "web", shoot, subresource="binding")
-
-Calls are synchronous (kopf runs sync handlers in threads); errors are :class:`KubeError` carrying the Status.
-TLS trusts the kubeconfig's CA, never process-wide bundles such as ``REQUESTS_CA_BUNDLE``.
-"""
+"""The REST client the garden's processes use (:mod:`kubelite.client`) and the Gardener resources they name."""
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-from urllib.parse import quote, urlencode
+from kubelite.client import (
+    APPLY_PATCH,
+    CONNECT_TIMEOUT,
+    EVENTS,
+    JSON_PATCH,
+    LEASES,
+    MERGE_PATCH,
+    NAMESPACES,
+    READ_TIMEOUT,
+    SECRETS,
+    Body,
+    Kube,
+    KubeError,
+    Object,
+    Resource,
+)
 
-Object = dict[str, Any]
-#: A request body: an object, or a JSON patch (a list of operations).
-Body = dict[str, Any] | list[Any]
+__all__ = [
+    "APPLY_PATCH",
+    "CLOUDPROFILES",
+    "CLUSTERROLEBINDINGS",
+    "CLUSTERROLES",
+    "CONNECT_TIMEOUT",
+    "CREDENTIALSBINDINGS",
+    "EVENTS",
+    "JSON_PATCH",
+    "LEASES",
+    "MERGE_PATCH",
+    "NAMESPACEDCLOUDPROFILES",
+    "NAMESPACES",
+    "PROJECTS",
+    "QUOTAS",
+    "READ_TIMEOUT",
+    "ROLEBINDINGS",
+    "SECRETBINDINGS",
+    "SECRETS",
+    "SEEDS",
+    "SHOOTS",
+    "Body",
+    "Kube",
+    "KubeError",
+    "Object",
+    "Resource",
+]
 
-CONNECT_TIMEOUT = 5.0
-READ_TIMEOUT = 30.0
-MERGE_PATCH = "application/merge-patch+json"
-JSON_PATCH = "application/json-patch+json"
-APPLY_PATCH = "application/apply-patch+yaml"
-
-
-@dataclass(frozen=True, slots=True)
-class Resource:
-    """A REST resource: ``Resource("core.gardener.cloud", "v1beta1", "shoots")``; the core group is ``""``."""
-
-    group: str
-    version: str
-    plural: str
-    namespaced: bool = True
-
-    def collection(self, namespace: str | None = None) -> str:
-        base = f"/api/{self.version}" if not self.group else f"/apis/{self.group}/{self.version}"
-        if self.namespaced and namespace:
-            base = f"{base}/namespaces/{quote(namespace, safe='')}"
-        return f"{base}/{self.plural}"
-
-    def item(self, namespace: str | None, name: str, subresource: str = "") -> str:
-        if not name:
-            raise ValueError(f"{self.plural}: the name is empty")
-        path = f"{self.collection(namespace)}/{quote(name, safe='')}"
-        return f"{path}/{subresource}" if subresource else path
-
-    @property
-    def api_version(self) -> str:
-        return f"{self.group}/{self.version}" if self.group else self.version
-
-
-class KubeError(Exception):
-    """A failed request: the HTTP status, and the ``kind: Status`` reason and message when the server sent one."""
-
-    def __init__(self, method: str, path: str, status: int, reason: str, message: str) -> None:
-        super().__init__(f"{method} {path}: {status} {reason}: {message}")
-        self.status = status
-        self.reason = reason
-        self.message = message
-
-    @property
-    def not_found(self) -> bool:
-        return self.status == 404
-
-    @property
-    def conflict(self) -> bool:
-        return self.status == 409
-
-
-class Kube:
-    def __init__(self, api_client: Any) -> None:
-        self._client = api_client
-        # NB: the official client's urllib3 pool is shared across threads; its param_serialize is not re-entrant.
-        self._lock = threading.Lock()
-
-    @classmethod
-    def from_kubeconfig(cls, kubeconfig: Path | None = None) -> Kube:
-        """From a kubeconfig file, or, without one, the pod's service account (in-cluster config).
-
-        Raises ``kubernetes.config.ConfigException`` when the configuration cannot be loaded.
-        """
-        import kubernetes  # noqa: PLC0415  (heavy; imported by the processes that talk to a cluster)
-
-        load_incluster: Callable[..., None] = kubernetes.config.load_incluster_config
-        load_kubeconfig: Callable[..., None] = kubernetes.config.load_kube_config
-        configuration = kubernetes.client.Configuration()
-        if kubeconfig is None:
-            load_incluster(client_configuration=configuration)
-        else:
-            load_kubeconfig(config_file=str(kubeconfig), client_configuration=configuration)
-        configuration.connection_pool_maxsize = 16
-        return cls(kubernetes.client.ApiClient(configuration))
-
-    def close(self) -> None:
-        self._client.close()
-
-    @property
-    def configuration(self) -> Any:
-        """The official client's ``Configuration`` (host, credentials, CA) this client talks with."""
-        return self._client.configuration
-
-    # -- verbs ------------------------------------------------------------------------------------------------------
-
-    def get(self, resource: Resource, namespace: str | None, name: str, subresource: str = "") -> Object | None:
-        """The object, or None when it does not exist."""
-        try:
-            return self.request("GET", resource.item(namespace, name, subresource))
-        except KubeError as exc:
-            if exc.not_found:
-                return None
-            raise
-
-    def list(
-        self,
-        resource: Resource,
-        namespace: str | None = None,
-        *,
-        label_selector: str = "",
-        field_selector: str = "",
-    ) -> list[Object]:
-        """Every object (following ``continue``), in a namespace or everywhere."""
-        return list(self.iterate(resource, namespace, label_selector=label_selector, field_selector=field_selector))
-
-    def iterate(
-        self,
-        resource: Resource,
-        namespace: str | None = None,
-        *,
-        label_selector: str = "",
-        field_selector: str = "",
-        page: int = 500,
-    ) -> Iterator[Object]:
-        token = ""
-        while True:
-            query: dict[str, str | int] = {"limit": page}
-            if label_selector:
-                query["labelSelector"] = label_selector
-            if field_selector:
-                query["fieldSelector"] = field_selector
-            if token:
-                query["continue"] = token
-            listed = self.request("GET", resource.collection(namespace), query=query)
-            yield from listed.get("items") or []
-            token = (listed.get("metadata") or {}).get("continue") or ""
-            if not token:
-                return
-
-    def create(self, resource: Resource, namespace: str | None, body: Object) -> Object:
-        return self.request("POST", resource.collection(namespace), body)
-
-    def update(
-        self, resource: Resource, namespace: str | None, name: str, body: Object, *, subresource: str = ""
-    ) -> Object:
-        """PUT (the body's resourceVersion makes it a compare-and-swap)."""
-        return self.request("PUT", resource.item(namespace, name, subresource), body)
-
-    def patch(
-        self,
-        resource: Resource,
-        namespace: str | None,
-        name: str,
-        patch: Body,
-        *,
-        subresource: str = "",
-        content_type: str = MERGE_PATCH,
-    ) -> Object:
-        return self.request("PATCH", resource.item(namespace, name, subresource), patch, content_type=content_type)
-
-    def delete(self, resource: Resource, namespace: str | None, name: str, *, missing_ok: bool = True) -> None:
-        try:
-            self.request("DELETE", resource.item(namespace, name))
-        except KubeError as exc:
-            if not (missing_ok and exc.not_found):
-                raise
-
-    def request(
-        self,
-        method: str,
-        path: str,
-        body: Body | None = None,
-        *,
-        query: Mapping[str, str | int] | None = None,
-        content_type: str = "application/json",
-    ) -> Object:
-        """One request; the decoded JSON answer, or :class:`KubeError`."""
-        url_path = f"{path}?{urlencode(query)}" if query else path
-        headers = {"Accept": "application/json"}
-        data: Body | str | None = None
-        if body is not None:
-            headers["Content-Type"] = content_type
-            # NB: the official client JSON-encodes bodies of any JSON content type itself; others go as text.
-            data = body if "json" in content_type else json.dumps(body)
-        with self._lock:
-            serialized = self._client.param_serialize(
-                method, url_path, header_params=headers, auth_settings=["BearerToken"]
-            )
-        verb, url, all_headers, _, post = serialized
-        try:
-            response = self._client.call_api(
-                verb, url, all_headers, data, post, _request_timeout=(CONNECT_TIMEOUT, READ_TIMEOUT)
-            )
-            raw: bytes = response.read()
-        except Exception as exc:  # urllib3 errors; the client wraps some in ApiException
-            raise KubeError(method, path, 0, type(exc).__name__, str(exc)) from exc
-        if not 200 <= response.status <= 299:
-            reason, message = _status(raw)
-            raise KubeError(method, path, response.status, reason, message)
-        if not raw:
-            return {}
-        try:
-            decoded = json.loads(raw)
-        except ValueError as exc:
-            raise KubeError(method, path, response.status, "BadResponse", f"the answer is not JSON: {exc}") from exc
-        if not isinstance(decoded, dict):
-            raise KubeError(method, path, response.status, "BadResponse", "the answer is not a JSON object")
-        return decoded
-
-
-def _status(raw: bytes) -> tuple[str, str]:
-    try:
-        body = json.loads(raw)
-    except ValueError:
-        return "", raw[:200].decode("utf-8", "replace")
-    if isinstance(body, dict):
-        return str(body.get("reason") or ""), str(body.get("message") or "")
-    return "", raw[:200].decode("utf-8", "replace")
-
-
-# The resources the garden's processes use.
 SHOOTS = Resource("core.gardener.cloud", "v1beta1", "shoots")
 SEEDS = Resource("core.gardener.cloud", "v1beta1", "seeds", namespaced=False)
 PROJECTS = Resource("core.gardener.cloud", "v1beta1", "projects", namespaced=False)
@@ -247,20 +55,6 @@ NAMESPACEDCLOUDPROFILES = Resource("core.gardener.cloud", "v1beta1", "namespaced
 SECRETBINDINGS = Resource("core.gardener.cloud", "v1beta1", "secretbindings")
 QUOTAS = Resource("core.gardener.cloud", "v1beta1", "quotas")
 CREDENTIALSBINDINGS = Resource("security.gardener.cloud", "v1alpha1", "credentialsbindings")
-NAMESPACES = Resource("", "v1", "namespaces", namespaced=False)
-SECRETS = Resource("", "v1", "secrets")
-EVENTS = Resource("", "v1", "events")
-LEASES = Resource("coordination.k8s.io", "v1", "leases")
 ROLEBINDINGS = Resource("rbac.authorization.k8s.io", "v1", "rolebindings")
 CLUSTERROLES = Resource("rbac.authorization.k8s.io", "v1", "clusterroles", namespaced=False)
 CLUSTERROLEBINDINGS = Resource("rbac.authorization.k8s.io", "v1", "clusterrolebindings", namespaced=False)
-
-__all__ = [
-    "APPLY_PATCH",
-    "JSON_PATCH",
-    "MERGE_PATCH",
-    "Kube",
-    "KubeError",
-    "Object",
-    "Resource",
-]
