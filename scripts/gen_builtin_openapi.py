@@ -43,7 +43,14 @@ SERVED_KINDS: tuple[tuple[str, str, str], ...] = (
     ("", "v1", "Endpoints"),
     ("", "v1", "Pod"),
     ("", "v1", "Node"),
+    ("", "v1", "PersistentVolumeClaim"),
     ("coordination.k8s.io", "v1", "Lease"),
+    ("discovery.k8s.io", "v1", "EndpointSlice"),
+    ("policy", "v1", "PodDisruptionBudget"),
+    ("networking.k8s.io", "v1", "NetworkPolicy"),
+    ("autoscaling", "v2", "HorizontalPodAutoscaler"),
+    ("scheduling.k8s.io", "v1", "PriorityClass"),
+    ("apps", "v1", "ControllerRevision"),
     ("apps", "v1", "Deployment"),
     ("apps", "v1", "StatefulSet"),
     ("apps", "v1", "DaemonSet"),
@@ -57,7 +64,7 @@ SERVED_KINDS: tuple[tuple[str, str, str], ...] = (
 )
 
 #: Kinds served only as a subresource body; their group-version is not one kubelite serves resources in.
-SUBRESOURCE_KINDS: tuple[tuple[str, str, str], ...] = (("autoscaling", "v1", "Scale"),)
+SUBRESOURCE_KINDS: tuple[tuple[str, str, str], ...] = (("autoscaling", "v1", "Scale"), ("", "v1", "Binding"))
 
 #: The API machinery's own types: request options, errors, watch frames, discovery documents, /version.
 META_DEFINITIONS: tuple[str, ...] = (

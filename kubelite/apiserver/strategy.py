@@ -29,6 +29,8 @@ class Strategy:
     allow_create_on_update: ClassVar[bool] = False
     #: PUT without ``metadata.resourceVersion`` overwrites whatever is stored.
     allow_unconditional_update: ClassVar[bool] = True
+    #: Subresources whose writes set spec and status together (``pods/binding``: the node and PodScheduled).
+    spec_and_status_subresources: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, definition: str | None = None, name_rule: NameRule = name_is_dns_subdomain) -> None:
         #: The OpenAPI definition of the kind (``io.k8s.api.core.v1.ConfigMap``), when it is a built-in.

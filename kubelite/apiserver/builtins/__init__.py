@@ -11,6 +11,7 @@ import ipaddress
 from functools import partial
 
 from kubelite.apiserver.builtins import columns as col
+from kubelite.apiserver.builtins.storage_policy import GenerationStrategy, PersistentVolumeClaimStrategy
 from kubelite.apiserver.builtins.strategies import (
     ConfigMapStrategy,
     NamespaceStrategy,
@@ -106,6 +107,7 @@ def builtin_resources() -> list[ResourceType]:
             True,
             PodStrategy(_CORE + "Pod"),
             short_names=("po",),
+            extra_subresources=("binding", "log"),
             categories=("all",),
             status_subresource=True,
             columns=col.POD,
@@ -119,6 +121,16 @@ def builtin_resources() -> list[ResourceType]:
             short_names=("no",),
             status_subresource=True,
             columns=col.NODE,
+        ),
+        core(
+            "PersistentVolumeClaim",
+            "persistentvolumeclaims",
+            "persistentvolumeclaim",
+            True,
+            PersistentVolumeClaimStrategy(_CORE + "PersistentVolumeClaim"),
+            short_names=("pvc",),
+            status_subresource=True,
+            columns=col.PERSISTENTVOLUMECLAIM,
         ),
         ResourceType(
             "coordination.k8s.io",
@@ -179,6 +191,7 @@ def builtin_resources() -> list[ResourceType]:
             columns=col.EVENT,
         ),
         *_rbac(),
+        *_policy_and_networking(),
         ResourceType(
             "apiextensions.k8s.io",
             "v1",
@@ -223,5 +236,81 @@ def _rbac() -> list[ResourceType]:
             False,
             Strategy(prefix + "ClusterRoleBinding", name_is_path_segment),
             columns=col.BINDING,
+        ),
+    ]
+
+
+def _policy_and_networking() -> list[ResourceType]:
+    """Kinds control-plane charts deploy beside their workloads (stored; the kubelite kubelet reads some)."""
+    return [
+        ResourceType(
+            "apps",
+            "v1",
+            "ControllerRevision",
+            "controllerrevisions",
+            "controllerrevision",
+            True,
+            Strategy(_APPS + "ControllerRevision"),
+            columns=col.CONTROLLERREVISION,
+        ),
+        ResourceType(
+            "discovery.k8s.io",
+            "v1",
+            "EndpointSlice",
+            "endpointslices",
+            "endpointslice",
+            True,
+            Strategy("io.k8s.api.discovery.v1.EndpointSlice"),
+            columns=col.ENDPOINTSLICE,
+        ),
+        ResourceType(
+            "policy",
+            "v1",
+            "PodDisruptionBudget",
+            "poddisruptionbudgets",
+            "poddisruptionbudget",
+            True,
+            GenerationStrategy(
+                "io.k8s.api.policy.v1.PodDisruptionBudget",
+                {"currentHealthy": 0, "desiredHealthy": 0, "disruptionsAllowed": 0, "expectedPods": 0},
+            ),
+            short_names=("pdb",),
+            status_subresource=True,
+            columns=col.PODDISRUPTIONBUDGET,
+        ),
+        ResourceType(
+            "networking.k8s.io",
+            "v1",
+            "NetworkPolicy",
+            "networkpolicies",
+            "networkpolicy",
+            True,
+            Strategy("io.k8s.api.networking.v1.NetworkPolicy"),
+            short_names=("netpol",),
+            columns=col.NETWORKPOLICY,
+        ),
+        ResourceType(
+            "autoscaling",
+            "v2",
+            "HorizontalPodAutoscaler",
+            "horizontalpodautoscalers",
+            "horizontalpodautoscaler",
+            True,
+            GenerationStrategy("io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler", {"desiredReplicas": 0}),
+            short_names=("hpa",),
+            categories=("all",),
+            status_subresource=True,
+            columns=col.HORIZONTALPODAUTOSCALER,
+        ),
+        ResourceType(
+            "scheduling.k8s.io",
+            "v1",
+            "PriorityClass",
+            "priorityclasses",
+            "priorityclass",
+            False,
+            Strategy("io.k8s.api.scheduling.v1.PriorityClass"),
+            short_names=("pc",),
+            columns=col.PRIORITYCLASS,
         ),
     ]

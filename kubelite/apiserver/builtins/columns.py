@@ -276,3 +276,98 @@ BINDING = (
     Column("ServiceAccounts", _subjects("ServiceAccount"), priority=1),
 )
 CRD = (NAME, CREATED_AT)
+
+
+def _pvc_capacity(obj: Object) -> str:
+    return str(((obj.get("status") or {}).get("capacity") or {}).get("storage") or "")
+
+
+def _pvc_access_modes(obj: Object) -> str:
+    short = {"ReadWriteOnce": "RWO", "ReadOnlyMany": "ROX", "ReadWriteMany": "RWX", "ReadWriteOncePod": "RWOP"}
+    modes = (obj.get("status") or {}).get("accessModes") or []
+    return ",".join(short.get(m, m) for m in modes if isinstance(m, str))
+
+
+def _slice_ports(obj: Object) -> str:
+    ports = [p.get("port") for p in obj.get("ports") or [] if isinstance(p, dict) and p.get("port") is not None]
+    return ",".join(str(p) for p in ports) or "<unset>"
+
+
+def _slice_endpoints(obj: Object) -> str:
+    addresses = [a for e in obj.get("endpoints") or [] if isinstance(e, dict) for a in e.get("addresses") or []]
+    shown = ",".join(str(a) for a in addresses[:3])
+    return (shown + (f" + {len(addresses) - 3} more..." if len(addresses) > 3 else "")) or "<unset>"
+
+
+def _pod_selector(obj: Object) -> str:
+    selector = (obj.get("spec") or {}).get("podSelector") or {}
+    labels = selector.get("matchLabels") or {}
+    return ",".join(f"{k}={v}" for k, v in sorted(labels.items())) or "<none>"
+
+
+def _hpa_reference(obj: Object) -> str:
+    ref = (obj.get("spec") or {}).get("scaleTargetRef") or {}
+    return f"{ref.get('kind', '')}/{ref.get('name', '')}"
+
+
+def _or_na(path: str) -> Any:
+    return path_cell(path, default="N/A")
+
+
+PERSISTENTVOLUMECLAIM = (
+    NAME,
+    Column("Status", path_cell(".status.phase")),
+    Column("Volume", path_cell(".spec.volumeName", default="")),
+    Column("Capacity", _pvc_capacity),
+    Column("Access Modes", _pvc_access_modes),
+    Column("StorageClass", path_cell(".spec.storageClassName", default="<unset>")),
+    Column("VolumeAttributesClass", path_cell(".spec.volumeAttributesClassName", default="<unset>")),
+    AGE,
+    Column("VolumeMode", path_cell(".spec.volumeMode"), priority=1),
+)
+ENDPOINTSLICE = (
+    NAME,
+    Column("AddressType", path_cell(".addressType")),
+    Column("Ports", _slice_ports),
+    Column("Endpoints", _slice_endpoints),
+    AGE,
+)
+PODDISRUPTIONBUDGET = (
+    NAME,
+    Column("Min Available", _or_na(".spec.minAvailable")),
+    Column("Max Unavailable", _or_na(".spec.maxUnavailable")),
+    Column("Allowed Disruptions", _int("status.disruptionsAllowed"), type="integer"),
+    AGE,
+)
+NETWORKPOLICY = (NAME, Column("Pod-Selector", _pod_selector), AGE)
+HORIZONTALPODAUTOSCALER = (
+    NAME,
+    Column("Reference", _hpa_reference),
+    Column("MinPods", _int("spec.minReplicas"), type="integer"),
+    Column("MaxPods", _int("spec.maxReplicas"), type="integer"),
+    Column("Replicas", _int("status.currentReplicas"), type="integer"),
+    AGE,
+)
+PRIORITYCLASS = (
+    NAME,
+    Column("Value", _int("value"), type="integer"),
+    Column("Global-Default", lambda obj: bool(obj.get("globalDefault")), type="boolean"),
+    AGE,
+    Column("PreemptionPolicy", path_cell(".preemptionPolicy", default="")),
+)
+CONTROLLERREVISION = (
+    NAME,
+    Column(
+        "Controller",
+        lambda obj: next(
+            (
+                f"{r.get('kind', '').lower()}.{r.get('apiVersion', '').split('/')[0]}/{r.get('name')}"
+                for r in meta(obj).get("ownerReferences") or []
+                if r.get("controller")
+            ),
+            "<none>",
+        ),
+    ),
+    Column("Revision", _int("revision"), type="integer"),
+    AGE,
+)

@@ -170,6 +170,8 @@ def validate_containers(spec: dict[str, Any], path: str) -> list[FieldError]:
 
 
 class PodStrategy(Strategy):
+    spec_and_status_subresources: ClassVar[frozenset[str]] = frozenset({"binding"})
+
     def prepare_for_create(self, obj: Object) -> None:
         obj["status"] = {"phase": "Pending", "qosClass": "BestEffort"}
 

@@ -148,7 +148,7 @@ class WriteMixin(StoreBase):
         name = meta(old)["name"]
         if subresource == "status":
             new = self._status_only(new, old)
-        elif rt.status_subresource:
+        elif rt.status_subresource and subresource not in rt.strategy.spec_and_status_subresources:
             if "status" in old:
                 new["status"] = copy.deepcopy(old["status"])
             else:
