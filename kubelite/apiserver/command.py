@@ -7,6 +7,7 @@ Layers above kubelite reuse the command with their own program name, extra flags
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kubelite.apiserver.auth.tokens import TokenFileError, load_token_file
+from kubelite.apiserver.compat_flags import add_accepted_flags, log_accepted_flags
 from kubelite.apiserver.storage import BACKENDS, EtcdOptions
 from kubelite.apiserver.storage.etcd import parse_servers
 
@@ -33,7 +35,10 @@ def storage_arguments(
     """The storage flags of ``kubelite apiserver``: ``--data-dir``, ``--storage-backend`` and ``--etcd-*``."""
     p.add_argument("--data-dir", type=Path, default=Path("kubelite-data"), help=data_dir_help)
     p.add_argument(
-        "--storage-backend", default="sqlite", choices=BACKENDS, help="storage backend (default: %(default)s)"
+        "--storage-backend",
+        default=None,
+        choices=BACKENDS,
+        help="storage backend (default: etcd3 when --etcd-servers is given, as kube-apiserver; sqlite otherwise)",
     )
     etcd_arguments(p)
 
@@ -80,12 +85,13 @@ class StorageConfig:
 def storage_config(args: argparse.Namespace) -> StorageConfig | str:
     """The storage the flags of :func:`storage_arguments` name, or a one-line problem with them."""
     etcd: EtcdOptions | None = None
-    if args.storage_backend == "etcd3":
+    backend = args.storage_backend or ("etcd3" if args.etcd_servers else "sqlite")
+    if backend == "etcd3":
         options = etcd_options(args)
         if isinstance(options, str):
             return options
         etcd = options
-    return StorageConfig(args.storage_backend, args.data_dir, etcd)
+    return StorageConfig(backend, args.data_dir, etcd)
 
 
 def parser(prog: str = PROG, description: str = DESCRIPTION) -> argparse.ArgumentParser:
@@ -98,6 +104,21 @@ def parser(prog: str = PROG, description: str = DESCRIPTION) -> argparse.Argumen
     p.add_argument("--tls-cert-file", type=Path, help="serving certificate (default: generated into the data dir)")
     p.add_argument("--tls-private-key-file", type=Path, help="key of --tls-cert-file")
     p.add_argument("--token-auth-file", type=Path, help='static tokens, CSV: token,user,uid[,"group1,group2"]')
+    p.add_argument(
+        "--client-ca-file", type=Path, help="authenticate client certificates this CA signed (CN = user, O = groups)"
+    )
+    p.add_argument(
+        "--enable-bootstrap-token-auth",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="authenticate bootstrap tokens (kube-system/bootstrap-token-<id> Secrets) for joining nodes",
+    )
+    p.add_argument(
+        "--service-cluster-ip-range",
+        default="10.96.0.0/12",
+        metavar="CIDR",
+        help="where Service cluster IPs come from (default: %(default)s)",
+    )
     p.add_argument(
         "--write-kubeconfig", type=Path, metavar="PATH", help="write an admin kubeconfig here once the server is ready"
     )
@@ -115,6 +136,7 @@ def parser(prog: str = PROG, description: str = DESCRIPTION) -> argparse.Argumen
         help="how often storage history is compacted (default: %(default)s)",
     )
     p.add_argument("-v", "--v", dest="verbosity", type=int, default=0, help="log verbosity (0-5)")
+    add_accepted_flags(p)
     return p
 
 
@@ -140,6 +162,7 @@ def main(
         ("--tls-cert-file", args.tls_cert_file),
         ("--tls-private-key-file", args.tls_private_key_file),
         ("--token-auth-file", args.token_auth_file),
+        ("--client-ca-file", args.client_ca_file),
     ):
         if path is not None and not path.is_file():
             print(f"{prog}: {flag}: no such file: {path}", file=sys.stderr)
@@ -154,6 +177,14 @@ def main(
     if isinstance(storage, str):
         print(f"{prog}: {storage}", file=sys.stderr)
         return 2
+    try:
+        service_range = ipaddress.ip_network(args.service_cluster_ip_range)
+    except ValueError:
+        print(f"{prog}: --service-cluster-ip-range: {args.service_cluster_ip_range!r} is not a CIDR", file=sys.stderr)
+        return 2
+    if service_range.num_addresses < 16:
+        print(f"{prog}: --service-cluster-ip-range: {service_range} is too small", file=sys.stderr)
+        return 2
     if not 0 <= args.secure_port <= 65535:
         print(f"{prog}: --secure-port: {args.secure_port} is not a port", file=sys.stderr)
         return 2
@@ -165,6 +196,7 @@ def main(
         level=logging.DEBUG if args.verbosity >= 4 else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    log_accepted_flags(args)
     config = ServerConfig(
         data_dir=args.data_dir,
         bind_address=args.bind_address,
@@ -174,6 +206,9 @@ def main(
         tls_cert_file=args.tls_cert_file,
         tls_private_key_file=args.tls_private_key_file,
         token_auth_file=args.token_auth_file,
+        client_ca_file=args.client_ca_file,
+        enable_bootstrap_token_auth=args.enable_bootstrap_token_auth,
+        service_cluster_ip_range=str(service_range),
         write_kubeconfig=args.write_kubeconfig,
         anonymous_auth=args.anonymous_auth,
         compaction_interval=args.compaction_interval,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import logging
 import secrets
 import signal
@@ -22,6 +23,8 @@ from aiohttp import web
 
 from kubelite.apiserver import kubeconfig
 from kubelite.apiserver.admission import AdmissionChain, NamespaceLifecycle
+from kubelite.apiserver.auth.bootstrap import BootstrapTokenAuthenticator
+from kubelite.apiserver.auth.chain import Authenticator
 from kubelite.apiserver.auth.tokens import TokenAuthenticator, load_token_file
 from kubelite.apiserver.builtins import builtin_resources
 from kubelite.apiserver.builtins.pods import BindingHandler, LogHandler
@@ -60,6 +63,12 @@ class ServerConfig:
     tls_cert_file: Path | None = None
     tls_private_key_file: Path | None = None
     token_auth_file: Path | None = None
+    #: Clients may authenticate with certificates this CA signed (CN = user, O = groups).
+    client_ca_file: Path | None = None
+    #: Bootstrap tokens (``kube-system/bootstrap-token-<id>`` Secrets) authenticate joining nodes.
+    enable_bootstrap_token_auth: bool = False
+    #: Where Service cluster IPs come from (kube-apiserver's ``--service-cluster-ip-range``).
+    service_cluster_ip_range: str = "10.96.0.0/12"
     write_kubeconfig: Path | None = None
     anonymous_auth: bool = False
     #: Extra names for the generated serving certificate.
@@ -77,16 +86,21 @@ class APIServer:
         self.config = config
         self.storage = storage
         self.registry = Registry()
-        self.registry.register_all(builtin_resources())
+        self.registry.register_all(builtin_resources(ipaddress.ip_network(config.service_cluster_ip_range)))
         self.admission = AdmissionChain([NamespaceLifecycle(self._get_namespace)])
         self.store = Store(storage, self.registry, self.admission)
         self.resources = ResourceHandler(self.store, self.registry, bookmark_interval=config.bookmark_interval)
         self.openapi = OpenAPIDocuments(self.registry)
-        self.authenticator = TokenAuthenticator(
-            load_token_file(config.token_auth_file) if config.token_auth_file else {}
-        )
+        tokens = TokenAuthenticator(load_token_file(config.token_auth_file) if config.token_auth_file else {})
         self.admin_token = _admin_token(config.data_dir)
-        self.authenticator.add(self.admin_token, ADMIN)
+        tokens.add(self.admin_token, ADMIN)
+        self.authenticator = Authenticator(
+            tokens,
+            client_certificates=config.client_ca_file is not None,
+            bootstrap=BootstrapTokenAuthenticator(self._kube_system_secret)
+            if config.enable_bootstrap_token_auth
+            else None,
+        )
         self.crds = CRDController(self.store, self.registry)
         self.resources.register_subresource("", "pods", "binding", BindingHandler(self.store))
         self.resources.register_subresource("", "pods", "log", LogHandler(self.store, self.registry))
@@ -109,6 +123,16 @@ class APIServer:
         assert rt is not None
         try:
             return await self.store.get(rt, None, name)
+        except APIError as exc:
+            if exc.code == 404:
+                return None
+            raise
+
+    async def _kube_system_secret(self, name: str) -> Object | None:
+        rt = self.registry.get("", "v1", "secrets")
+        assert rt is not None
+        try:
+            return await self.store.get(rt, "kube-system", name)
         except APIError as exc:
             if exc.code == 404:
                 return None
@@ -146,7 +170,7 @@ class APIServer:
         self.certs = self._certs()
         sock = _bind(self.config.bind_address, self.config.secure_port)
         self.port = sock.getsockname()[1]
-        site = web.SockSite(self._runner, sock, ssl_context=server_context(self.certs))
+        site = web.SockSite(self._runner, sock, ssl_context=server_context(self.certs, self.config.client_ca_file))
         await site.start()
         if self.config.write_kubeconfig is not None:
             kubeconfig.write(self.config.write_kubeconfig, self.url, self.admin_token, self.certs.ca_file)
@@ -171,7 +195,7 @@ class APIServer:
         while True:
             await asyncio.sleep(self.config.compaction_interval)
             if previous > await self.storage.compacted_revision():
-                await self.storage.compact(previous)
+                await self.storage.compact_on_schedule(previous)
             previous = await self.storage.current_revision()
 
     async def stop(self) -> None:

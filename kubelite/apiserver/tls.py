@@ -111,8 +111,12 @@ def ensure_serving_certs(directory: Path, hosts: list[str]) -> ServingCerts:
     return ServingCerts(cert_path, key_path, directory / "ca.crt")
 
 
-def server_context(certs: ServingCerts) -> ssl.SSLContext:
+def server_context(certs: ServingCerts, client_ca_file: Path | None = None) -> ssl.SSLContext:
+    """The serving context; with ``client_ca_file``, clients may present a certificate that CA signed."""
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(certs.cert_file, certs.key_file)
+    if client_ca_file is not None:
+        context.load_verify_locations(cafile=str(client_ca_file))
+        context.verify_mode = ssl.CERT_OPTIONAL
     context.set_alpn_protocols(["http/1.1"])
     return context

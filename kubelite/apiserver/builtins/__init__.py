@@ -34,18 +34,20 @@ _CORE = "io.k8s.api.core.v1."
 _APPS = "io.k8s.api.apps.v1."
 
 
-def allocate_cluster_ip(obj: Object) -> str:
+def allocate_cluster_ip(obj: Object, service_cidr: ipaddress.IPv4Network | ipaddress.IPv6Network = SERVICE_CIDR) -> str:
     """A cluster IP derived from the Service's uid: stable, spread over the range, and needs no allocator state.
 
     NB: two Services can collide with a probability of about n^2 / 2^21; kubelite serves small clusters, and the
     addresses are only bookkeeping (the kubelite kubelet maps Services to loopback addresses of its own).
     """
     digest = int.from_bytes(hashlib.sha256(str(meta(obj).get("uid", "")).encode()).digest()[:4], "big")
-    offset = 10 + digest % (SERVICE_CIDR.num_addresses - 12)
-    return str(SERVICE_CIDR.network_address + offset)
+    offset = 10 + digest % (service_cidr.num_addresses - 12)
+    return str(service_cidr.network_address + offset)
 
 
-def builtin_resources() -> list[ResourceType]:
+def builtin_resources(
+    service_cidr: ipaddress.IPv4Network | ipaddress.IPv6Network = SERVICE_CIDR,
+) -> list[ResourceType]:
     core = partial(ResourceType, "", "v1")
     apps = partial(ResourceType, "apps", "v1", status_subresource=True, scale=ScaleSpec(), categories=("all",))
     return [
@@ -85,7 +87,11 @@ def builtin_resources() -> list[ResourceType]:
             "services",
             "service",
             True,
-            ServiceStrategy(_CORE + "Service", name_is_dns1035_label, allocate=allocate_cluster_ip),
+            ServiceStrategy(
+                _CORE + "Service",
+                name_is_dns1035_label,
+                allocate=partial(allocate_cluster_ip, service_cidr=service_cidr),
+            ),
             short_names=("svc",),
             categories=("all",),
             status_subresource=True,

@@ -14,7 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from kubelite.apiserver import errors
-from kubelite.apiserver.auth.tokens import TokenAuthenticator
+from kubelite.apiserver.auth.chain import Authenticator
 from kubelite.apiserver.discovery import Discovery
 from kubelite.apiserver.errors import APIError
 from kubelite.apiserver.http import routing
@@ -43,7 +43,7 @@ class HTTPApp:
         resources: ResourceHandler,
         discovery: Discovery,
         openapi: OpenAPIDocuments,
-        authenticator: TokenAuthenticator,
+        authenticator: Authenticator,
         *,
         anonymous_auth: bool = False,
         ready: Callable[[], bool] = lambda: True,
@@ -73,8 +73,8 @@ class HTTPApp:
             log.exception("internal error serving %s %s", request.method, request.path)
             return respond_error(errors.internal(f"{type(exc).__name__}: {exc}"))
 
-    def _authenticate(self, request: web.Request) -> UserInfo:
-        user = self.authenticator.authenticate(request.headers.get("Authorization"))
+    async def _authenticate(self, request: web.Request) -> UserInfo:
+        user = await self.authenticator.authenticate(request)
         if user is not None:
             return user
         if self.anonymous_auth or _is_public(request.path):
@@ -82,7 +82,7 @@ class HTTPApp:
         raise errors.unauthorized()
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
-        user = self._authenticate(request)
+        user = await self._authenticate(request)
         path = request.path.rstrip("/") or "/"
         if _is_health(path):
             return self._health(path, request)
