@@ -1082,6 +1082,195 @@ def render(
     return "\n".join(out) + "\n"
 
 
+# -- etcd clients: the JSON gateway against gRPC -----------------------------------------------------------------------
+#
+# ``--etcd-clients``: the two ways a Python process can talk to etcd, over the requests kubelite's etcd3 backend sends
+# (a one-key range, a create txn, a prefix range with a limit, a watch replaying history), each against the same
+# single-member etcd (fsync per commit), at 1 and 8 concurrent callers. The gateway side is aiohttp with JSON and
+# base64 (what the backend used first); the gRPC side is grpc.aio with the etcd protobuf stubs that aetcd ships.
+
+CLIENT_KEYS = 2000  # keys of ~1 KB the reads and the watch replay go over
+CLIENT_LIST_LIMIT = 500
+CLIENT_OPS = {"range": 2000, "txn": 1000, "list": 100, "watch": 4}
+
+
+class GatewayOps:
+    """The backend's requests through etcd's JSON gateway (one aiohttp session)."""
+
+    name = "JSON gateway (aiohttp)"
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+
+    async def close(self) -> None:
+        await self.session.close()
+
+    async def _call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        reply: dict[str, Any] = json.loads(
+            await _send(self.session, "POST", self.base_url + path, json.dumps(body).encode())
+        )
+        return reply
+
+    async def create(self, key: bytes, value: bytes) -> None:
+        k = _b64(key)
+        compare = [{"key": k, "result": "EQUAL", "target": "CREATE", "create_revision": "0"}]
+        reply = await self._call(
+            "/v3/kv/txn",
+            {
+                "compare": compare,
+                "success": [{"request_put": {"key": k, "value": _b64(value)}}],
+                "failure": [{"request_range": {"key": k}}],
+            },
+        )
+        if not reply.get("succeeded"):
+            raise OpError(f"create {key!r}: exists")
+
+    async def get(self, key: bytes) -> None:
+        reply = await self._call("/v3/kv/range", {"key": _b64(key)})
+        if not reply.get("kvs"):
+            raise OpError(f"range {key!r}: no such key")
+        base64.b64decode(reply["kvs"][0]["value"])
+
+    async def list(self, prefix: bytes, limit: int) -> int:
+        end = prefix[:-1] + bytes([prefix[-1] + 1])
+        reply = await self._call("/v3/kv/range", {"key": _b64(prefix), "range_end": _b64(end), "limit": limit})
+        values = [base64.b64decode(kv["value"]) for kv in reply.get("kvs", ())]
+        return len(values)
+
+    async def replay(self, prefix: bytes, after: int, events: int) -> None:
+        end = prefix[:-1] + bytes([prefix[-1] + 1])
+        body = {"create_request": {"key": _b64(prefix), "range_end": _b64(end), "start_revision": str(after + 1)}}
+        seen = 0
+        async with self.session.post(self.base_url + "/v3/watch", json=body) as resp:
+            while seen < events:
+                line = await resp.content.readuntil(b"\n", max_size=256 * 2**20)
+                for event in json.loads(line).get("result", {}).get("events", ()):
+                    base64.b64decode(event["kv"]["value"])
+                    seen += 1
+
+
+class GrpcOps:
+    """The backend's requests through gRPC (grpc.aio, one channel, aetcd's generated etcd stubs)."""
+
+    name = "gRPC (grpc.aio, aetcd stubs)"
+
+    def __init__(self, base_url: str) -> None:
+        import grpc  # noqa: PLC0415  (only this comparison needs it)
+        from aetcd import rpc  # noqa: PLC0415
+
+        self.rpc = rpc
+        self.channel = grpc.aio.insecure_channel(base_url.removeprefix("http://"))
+        self.kv = rpc.KVStub(self.channel)
+        self.watch = rpc.WatchStub(self.channel)
+
+    async def close(self) -> None:
+        await self.channel.close()
+
+    async def create(self, key: bytes, value: bytes) -> None:
+        rpc = self.rpc
+        request = rpc.TxnRequest(
+            compare=[rpc.Compare(key=key, result=rpc.Compare.EQUAL, target=rpc.Compare.CREATE, create_revision=0)],
+            success=[rpc.RequestOp(request_put=rpc.PutRequest(key=key, value=value))],
+            failure=[rpc.RequestOp(request_range=rpc.RangeRequest(key=key))],
+        )
+        if not (await self.kv.Txn(request)).succeeded:
+            raise OpError(f"create {key!r}: exists")
+
+    async def get(self, key: bytes) -> None:
+        reply = await self.kv.Range(self.rpc.RangeRequest(key=key))
+        if not reply.kvs:
+            raise OpError(f"range {key!r}: no such key")
+
+    async def list(self, prefix: bytes, limit: int) -> int:
+        end = prefix[:-1] + bytes([prefix[-1] + 1])
+        reply = await self.kv.Range(self.rpc.RangeRequest(key=prefix, range_end=end, limit=limit))
+        return len([kv.value for kv in reply.kvs])
+
+    async def replay(self, prefix: bytes, after: int, events: int) -> None:
+        rpc = self.rpc
+        end = prefix[:-1] + bytes([prefix[-1] + 1])
+        create = rpc.WatchCreateRequest(key=prefix, range_end=end, start_revision=after + 1)
+        done = asyncio.Event()
+
+        async def requests() -> AsyncIterator[Any]:
+            yield rpc.WatchRequest(create_request=create)
+            await done.wait()
+
+        call = self.watch.Watch(requests())
+        seen = 0
+        try:
+            async for response in call:
+                seen += len([e.kv.value for e in response.events])
+                if seen >= events:
+                    break
+        finally:
+            done.set()
+            call.cancel()
+
+
+async def measure_etcd_clients(workdir: Path) -> str:
+    """Both clients over one fresh etcd: the markdown table of ``--etcd-clients``."""
+    rows: list[tuple[str, int, Stats, Stats]] = []
+    async with etcd(workdir, fsync=True, name="etcd-clients") as (_, raw):
+        clients = [GatewayOps(raw.base_url), GrpcOps(raw.base_url)]
+        try:
+            value = b"v" * 1000
+            fill = clients[0]
+            base = int(
+                (await fill._call("/v3/kv/range", {"key": _b64(b"/"), "count_only": True}))["header"]["revision"]
+            )
+            await run_ops(CLIENT_KEYS, 16, lambda i: fill.create(b"/r/%06d" % i, value), deadline=300)
+            for level in (1, 8):
+                stats: dict[str, list[Stats]] = {}
+                for index, client in enumerate(clients):
+                    # each client creates its own keys, so both run the same txn (the compare holds)
+                    def create(i: int, c: Any = client, n: int = index, at: int = level) -> Awaitable[None]:
+                        return c.create(b"/t/%d/%d/%06d" % (at, n, i), value)
+
+                    def get(i: int, c: Any = client) -> Awaitable[None]:
+                        return c.get(b"/r/%06d" % (i % CLIENT_KEYS))
+
+                    async def list_(i: int, c: Any = client) -> None:
+                        if await c.list(b"/r/", CLIENT_LIST_LIMIT) != CLIENT_LIST_LIMIT:
+                            raise OpError("short list")
+
+                    def replay(i: int, c: Any = client) -> Awaitable[None]:
+                        return c.replay(b"/r/", base, CLIENT_KEYS)
+
+                    ops = {"range": get, "txn": create, "list": list_, "watch": replay}
+                    for op_name, op in ops.items():
+                        log(f"etcd clients: {client.name}, {op_name}, {level} callers")
+                        count = CLIENT_OPS[op_name] * (2 if level > 1 and op_name != "watch" else 1)
+                        stats.setdefault(op_name, []).append(await run_ops(count, level, op, deadline=120))
+                for op_name, (gateway, grpc_stats) in stats.items():
+                    rows.append((op_name, level, gateway, grpc_stats))
+        finally:
+            for client in clients:
+                await client.close()
+    labels = {
+        "range": "get (range of one key)",
+        "txn": "create (txn create_revision == 0 → put)",
+        "list": f"list by prefix, limit {CLIENT_LIST_LIMIT} of {CLIENT_KEYS} keys of 1 KB",
+        "watch": f"watch replay of {CLIENT_KEYS} events",
+    }
+    lines = [
+        "| operation | callers | JSON gateway (aiohttp) | gRPC (grpc.aio) | gRPC / gateway |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for op_name, level, gateway, grpc_stats in sorted(rows, key=lambda r: (list(labels).index(r[0]), r[1])):
+        unit = "/s" if op_name in ("range", "txn") else " calls/s"
+        ratio = grpc_stats.rate / gateway.rate if gateway.rate else float("nan")
+        failed = (
+            f" ({gateway.errors}+{grpc_stats.errors} failed: {gateway.first_error or grpc_stats.first_error})"
+            if gateway.errors or grpc_stats.errors
+            else ""
+        )
+        rates = f"{gateway.rate:,.1f}{unit} | {grpc_stats.rate:,.1f}{unit}"
+        lines.append(f"| {labels[op_name]} | {level} | {rates} | {ratio:.2f}x{failed} |")
+    return "\n".join(lines)
+
+
 # -- main -------------------------------------------------------------------------------------------------------------
 
 SERVERS = ("kubelite", "kubelite-etcd", "etcd", "etcd-nofsync", "kmock")
@@ -1116,6 +1305,22 @@ async def run(args: argparse.Namespace, command: str) -> str:
     return render(reports, mode, command, started, time.monotonic() - began, load)
 
 
+async def run_etcd_clients(command: str) -> str:
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="bench-etcd-clients-") as tmp:
+        table = await measure_etcd_clients(Path(tmp))
+    return "\n".join(
+        [
+            "# etcd clients: JSON gateway vs gRPC",
+            "",
+            f"`{command}`: {machine_line('quick', load)}",
+            "",
+            table,
+            "",
+        ]
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description="kubelite's API server beside single-member etcd and kmock.")
     p.add_argument("--quick", action="store_true", help="a small run (under 2 minutes) to check that it works")
@@ -1126,6 +1331,11 @@ def parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="FILE",
         help="run kubelite under cProfile, stats to FILE (kubelite-etcd's to FILE with -etcd before its suffix)",
+    )
+    p.add_argument(
+        "--etcd-clients",
+        action="store_true",
+        help="only compare etcd's JSON gateway with gRPC for the etcd3 backend's requests (about a minute)",
     )
     p.add_argument("--serve-kmock", type=Path, help=argparse.SUPPRESS)  # internal: the kmock server process
     return p
@@ -1139,7 +1349,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only and not set(args.only.split(",")) <= set(SERVERS):
         parser().error(f"--only takes names from: {', '.join(SERVERS)}")
     command = shlex.join([".venv/bin/python", "bench/apiserver.py", *(sys.argv[1:] if argv is None else argv)])
-    text = asyncio.run(run(args, command))
+    text = asyncio.run(run_etcd_clients(command) if args.etcd_clients else run(args, command))
     print(text)
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,23 @@ from typing import Any
 from kubelite.apiserver.registry import Registry
 from kubelite.apiserver.resources import ResourceType
 
-SUBRESOURCE_VERBS = {"status": ["get", "patch", "update"], "scale": ["get", "patch", "update"]}
+SUBRESOURCE_VERBS = {"status": ["get", "patch", "update"], "scale": ["get", "patch", "update"], "log": ["get"]}
+#: What a subresource takes or returns, when not the resource's own kind: (group, version, kind); None keeps the
+#: resource's group and version. kubectl drain looks for ``pods/eviction`` as policy/v1 Eviction.
+SUBRESOURCE_KINDS: dict[str, tuple[str | None, str | None, str]] = {
+    "scale": ("autoscaling", "v1", "Scale"),
+    "eviction": ("policy", "v1", "Eviction"),
+    "binding": (None, None, "Binding"),
+}
+
+
+def _subresource_kind(rt: ResourceType, sub: str) -> dict[str, str]:
+    group, version, kind = SUBRESOURCE_KINDS.get(sub, (None, None, rt.kind))
+    return {
+        "group": rt.group if group is None else group,
+        "version": rt.version if version is None else version,
+        "kind": kind,
+    }
 
 
 class Discovery:
@@ -97,8 +113,8 @@ class Discovery:
                     "kind": rt.kind,
                     "verbs": SUBRESOURCE_VERBS.get(sub, ["create"]),
                 }
-                if sub == "scale":
-                    sub_entry.update(kind="Scale", group="autoscaling", version="v1")
+                if sub in SUBRESOURCE_KINDS:
+                    sub_entry.update(_subresource_kind(rt, sub))
                 resources.append(sub_entry)
         return {
             "kind": "APIResourceList",
@@ -143,13 +159,12 @@ class Discovery:
             entry["categories"] = list(rt.categories)
         subresources = []
         for sub in rt.subresources:
-            kind = (
-                {"group": "autoscaling", "version": "v1", "kind": "Scale"}
-                if sub == "scale"
-                else {"group": rt.group, "version": rt.version, "kind": rt.kind}
-            )
             subresources.append(
-                {"subresource": sub, "responseKind": kind, "verbs": SUBRESOURCE_VERBS.get(sub, ["create"])}
+                {
+                    "subresource": sub,
+                    "responseKind": _subresource_kind(rt, sub),
+                    "verbs": SUBRESOURCE_VERBS.get(sub, ["create"]),
+                }
             )
         if subresources:
             entry["subresources"] = subresources

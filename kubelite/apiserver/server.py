@@ -27,7 +27,7 @@ from kubelite.apiserver.auth.bootstrap import BootstrapTokenAuthenticator
 from kubelite.apiserver.auth.chain import Authenticator
 from kubelite.apiserver.auth.tokens import TokenAuthenticator, load_token_file
 from kubelite.apiserver.builtins import builtin_resources
-from kubelite.apiserver.builtins.pods import BindingHandler, LogHandler
+from kubelite.apiserver.builtins.pods import BindingHandler, EvictionHandler, LogHandler
 from kubelite.apiserver.controllers.crds import CRDController
 from kubelite.apiserver.controllers.gc import GarbageCollector
 from kubelite.apiserver.controllers.namespaces import NamespaceController
@@ -104,6 +104,7 @@ class APIServer:
         self.crds = CRDController(self.store, self.registry)
         self.resources.register_subresource("", "pods", "binding", BindingHandler(self.store))
         self.resources.register_subresource("", "pods", "log", LogHandler(self.store, self.registry))
+        self.resources.register_subresource("", "pods", "eviction", EvictionHandler(self.store, self.registry))
         #: Run once storage is open and before anything is served (e.g. to install CRDs a layer above needs).
         self.startup_hooks: list[Callable[[APIServer], Awaitable[None]]] = []
         self._tasks: list[asyncio.Task[None]] = []

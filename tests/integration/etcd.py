@@ -2,13 +2,15 @@
 
 :func:`etcd_cluster` starts one member or several (``--initial-cluster``, one data dir and two ports each), waits for
 every member's ``/health``, and stops them with SIGTERM, then SIGKILL. Elections are tuned short (10 ms heartbeats) and
-fsync is off, so a single member is up in about 0.1 s. :func:`etcd_certs` makes a CA, a server certificate for
-127.0.0.1 and a client certificate for the TLS variant.
+fsync is off, so a single member is up in about 0.1 s. A member can be started again (:meth:`EtcdMember.start`) and
+:meth:`EtcdCluster.leader` finds the leader through etcd's maintenance Status. :func:`etcd_certs` makes a CA, a
+server certificate for 127.0.0.1 and a client certificate for the TLS variant.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 import signal
 import socket
 import ssl
@@ -20,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -47,6 +50,32 @@ class EtcdMember:
     peer_url: str
     data_dir: Path
     process: subprocess.Popen[bytes] | None = None
+    #: The command line and log file it was started with (what :meth:`start` runs again).
+    command: list[str] = field(default_factory=list)
+    log_file: Path | None = None
+    certs: EtcdCerts | None = None
+
+    def start(self) -> None:
+        """Start the member (again, after :meth:`stop` or a kill: same ports and data dir) and wait for /health."""
+        assert self.log_file is not None and (self.process is None or self.process.poll() is not None)
+        with self.log_file.open("ab") as log:
+            self.process = subprocess.Popen(self.command, stdout=log, stderr=subprocess.STDOUT)
+
+    def wait_healthy(self, deadline: float) -> None:
+        while not _healthy(self.client_url, self.certs):
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise RuntimeError(f"etcd {self.name} exited: {self.log_file and self.log_file.read_text()}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"etcd {self.name} not healthy within 30 s")
+            time.sleep(0.01)
+
+    def status(self) -> dict[str, Any]:
+        """etcd's maintenance Status of this member (through the JSON gateway): ``header.member_id``, ``leader``..."""
+        request = urllib.request.Request(f"{self.client_url}/v3/maintenance/status", data=b"{}", method="POST")
+        with urllib.request.urlopen(request, timeout=5, context=_context(self.certs)) as response:
+            status: dict[str, Any] = json.loads(response.read())
+            return status
 
     def stop(self) -> None:
         """SIGTERM, then SIGKILL after 10 s."""
@@ -70,6 +99,24 @@ class EtcdCluster:
     def servers(self) -> tuple[str, ...]:
         return tuple(m.client_url for m in self.members)
 
+    def leader(self, timeout: float = 10.0) -> EtcdMember:
+        """The member that leads now, as the running members' maintenance Status reports it.
+
+        Right after a start or a kill an election may still be running: a member then reports no leader (the JSON
+        gateway omits the zero value), so this asks again until the running members agree or ``timeout`` passes.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            running = [m for m in self.members if m.process is not None and m.process.poll() is None]
+            statuses = [(m, m.status()) for m in running]
+            ids = {status["header"]["member_id"]: m for m, status in statuses}
+            leaders = {status.get("leader") for _, status in statuses}
+            if len(leaders) == 1 and next(iter(leaders)) in ids:
+                return ids[leaders.pop()]
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the members do not agree on a running leader: {leaders}")
+            time.sleep(0.1)
+
     def options(self, prefix: str = "/registry") -> EtcdOptions:
         if self.certs is None:
             return EtcdOptions(self.servers, prefix)
@@ -84,21 +131,32 @@ def free_port() -> int:
         return port
 
 
+def _context(certs: EtcdCerts | None) -> ssl.SSLContext | None:
+    if certs is None:
+        return None
+    context = ssl.create_default_context(cafile=str(certs.ca_file))
+    context.load_cert_chain(certs.client_cert, certs.client_key)
+    return context
+
+
 def _healthy(url: str, certs: EtcdCerts | None) -> bool:
-    context = None
-    if certs is not None:
-        context = ssl.create_default_context(cafile=str(certs.ca_file))
-        context.load_cert_chain(certs.client_cert, certs.client_key)
     try:
-        with urllib.request.urlopen(f"{url}/health", timeout=1, context=context) as response:
+        with urllib.request.urlopen(f"{url}/health", timeout=1, context=_context(certs)) as response:
             return b'"health":"true"' in response.read()
     except OSError:
         return False
 
 
 @contextmanager
-def etcd_cluster(workdir: Path, size: int = 1, *, certs: EtcdCerts | None = None) -> Iterator[EtcdCluster]:
-    """``size`` members on loopback, healthy when this yields, stopped after."""
+def etcd_cluster(
+    workdir: Path, size: int = 1, *, certs: EtcdCerts | None = None, progress_notify_interval: str | None = None
+) -> Iterator[EtcdCluster]:
+    """``size`` members on loopback, healthy when this yields, stopped after.
+
+    ``progress_notify_interval`` (e.g. ``"200ms"``) is how often etcd sends quiet watches a progress notification
+    (etcd's default: 10 minutes).
+    """
+    workdir.mkdir(parents=True, exist_ok=True)
     scheme = "https" if certs else "http"
     members = [
         EtcdMember(
@@ -136,17 +194,13 @@ def etcd_cluster(workdir: Path, size: int = 1, *, certs: EtcdCerts | None = None
                     f"--trusted-ca-file={certs.ca_file}",
                     "--client-cert-auth",
                 ]
-            log = stack.enter_context(open(workdir / f"etcd-{m.name}.log", "ab"))
-            m.process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+            if progress_notify_interval is not None:
+                cmd.append(f"--experimental-watch-progress-notify-interval={progress_notify_interval}")
+            m.command, m.log_file, m.certs = cmd, workdir / f"etcd-{m.name}.log", certs
+            m.start()
         deadline = time.monotonic() + 30
         for m in members:
-            while not _healthy(m.client_url, certs):
-                assert m.process is not None
-                if m.process.poll() is not None:
-                    raise RuntimeError(f"etcd {m.name} exited: {(workdir / f'etcd-{m.name}.log').read_text()}")
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"etcd {m.name} not healthy within 30 s")
-                time.sleep(0.01)
+            m.wait_healthy(deadline)
         yield cluster
 
 

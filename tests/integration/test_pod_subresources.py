@@ -262,3 +262,66 @@ def test_a_bound_claim_only_grows(kubelite: RunningServer) -> None:
     status_of(api.request("PATCH", path, raw=shrink, content_type=merge), 422, "Invalid")
     grow = json.dumps({"spec": {"resources": {"requests": {"storage": "3Gi"}}}}).encode()
     assert api.request("PATCH", path, raw=grow, content_type=merge).status_code == 200
+
+
+def _running(api: Client, namespace: str, name: str) -> None:
+    status = {
+        "status": {
+            "phase": "Running",
+            "conditions": [{"type": "Ready", "status": "True"}],
+        }
+    }
+    response = api.request(
+        "PATCH",
+        f"/api/v1/namespaces/{namespace}/pods/{name}/status",
+        raw=json.dumps(status).encode(),
+        content_type="application/merge-patch+json",
+    )
+    assert response.status_code == 200, response.text
+
+
+def _evict(api: Client, namespace: str, name: str) -> Any:
+    eviction = {"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": name, "namespace": namespace}}
+    return api.request("POST", f"/api/v1/namespaces/{namespace}/pods/{name}/eviction", eviction)
+
+
+def test_eviction_honours_the_disruption_budget(kubelite: RunningServer) -> None:
+    api = Client(kubelite)
+    api.namespace("evict")
+    for name in ("etcd-0", "etcd-1"):
+        body = json.loads(json.dumps(POD))
+        body["metadata"] = {"name": name, "labels": {"app": "etcd"}}
+        assert api.request("POST", "/api/v1/namespaces/evict/pods", body).status_code == 201
+        _running(api, "evict", name)
+    kubelite.kubectl("create", "pdb", "-n", "evict", "etcd", "--selector=app=etcd", "--min-available=1")
+
+    assert _evict(api, "evict", "etcd-0").status_code == 201
+    assert api.names("/api/v1/namespaces/evict/pods") == ["etcd-1"]  # unbound pods go at once
+    refused = status_of(_evict(api, "evict", "etcd-1"), 429, "TooManyRequests")
+    assert refused["details"]["causes"][0]["reason"] == "DisruptionBudget"
+    assert api.names("/api/v1/namespaces/evict/pods") == ["etcd-1"]
+    pdb = kubelite.kubectl_yaml("get", "pdb", "-n", "evict", "etcd")
+    assert pdb["status"]["currentHealthy"] == 1 and pdb["status"]["disruptionsAllowed"] == 0
+
+    # a pod that is not running is not protected
+    _pod(api, "evict", name="pending", **{})
+    api.request(
+        "PATCH",
+        "/api/v1/namespaces/evict/pods/pending",
+        raw=json.dumps({"metadata": {"labels": {"app": "etcd"}}}).encode(),
+        content_type="application/merge-patch+json",
+    )
+    assert _evict(api, "evict", "pending").status_code == 201
+    status_of(_evict(api, "evict", "missing"), 404, "NotFound")
+
+
+def test_kubectl_drain_evicts_through_the_api(kubelite: RunningServer) -> None:
+    api = Client(kubelite)
+    _node(kubelite, "drain-node", 1)
+    _pod(api, "drain", name="worker")
+    assert _bind(api, "drain", "worker", "drain-node").status_code == 201
+    _running(api, "drain", "worker")
+    out = kubelite.kubectl("drain", "drain-node", "--force", "--grace-period=0", "--timeout=30s")
+    assert "evicting pod drain/worker" in out.stderr + out.stdout
+    node = kubelite.kubectl_yaml("get", "node", "drain-node")
+    assert node["spec"]["unschedulable"] is True

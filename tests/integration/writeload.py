@@ -113,6 +113,17 @@ def stored(server: RunningServer) -> dict[str, str]:
     return {item["metadata"]["name"]: item["metadata"]["resourceVersion"] for item in response.json()["items"]}
 
 
+def list_revision(server: RunningServer) -> str:
+    """The resourceVersion of a list of ``default``'s ConfigMaps: a watch from it sees every later change in order.
+
+    (A watch from "0" would first replay the current state as synthetic ADDED events in key order, which is not
+    resourceVersion order when writes race the start of the watch.)
+    """
+    response = Client(server).request("GET", CM)
+    assert response.status_code == 200, response.text
+    return str(response.json()["metadata"]["resourceVersion"])
+
+
 def lost(acknowledged: dict[str, str], now: dict[str, str]) -> list[str]:
     """The acknowledged creates that are not stored as acknowledged (missing, or another resourceVersion)."""
     return sorted(name for name, rv in acknowledged.items() if now.get(name) != rv)

@@ -113,7 +113,7 @@ def builtin_resources(
             True,
             PodStrategy(_CORE + "Pod"),
             short_names=("po",),
-            extra_subresources=("binding", "log"),
+            extra_subresources=("binding", "eviction", "log"),
             categories=("all",),
             status_subresource=True,
             columns=col.POD,

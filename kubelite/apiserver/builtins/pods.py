@@ -1,4 +1,4 @@
-"""The Pod subresources a kubelet and a scheduler need: ``pods/binding`` and ``pods/log``.
+"""The Pod subresources a kubelet, a scheduler and a drain need: ``pods/binding``, ``pods/log``, ``pods/eviction``.
 
 ``POST pods/<name>/binding`` with a v1 ``Binding`` assigns a pending pod to a node, once: it sets ``spec.nodeName``
 and the ``PodScheduled`` condition in one write, and answers 409 when the pod is already assigned, as
@@ -22,14 +22,16 @@ import aiohttp
 from aiohttp import web
 
 from kubelite.apiserver import errors
+from kubelite.apiserver.builtins.disruption import budget
 from kubelite.apiserver.errors import APIError, Resource
 from kubelite.apiserver.http.bodies import read_object, respond
 from kubelite.apiserver.http.routing import RequestInfo
 from kubelite.apiserver.objects import Object, meta
 from kubelite.apiserver.registry import Registry
 from kubelite.apiserver.resources import ResourceType
+from kubelite.apiserver.selectors import LabelSelector, SelectorError
 from kubelite.apiserver.storage import RevisionConflictError
-from kubelite.apiserver.store import RequestContext, Store
+from kubelite.apiserver.store import DeleteOptions, ListQuery, RequestContext, Store
 from kubelite.apiserver.store.base import CAS_RETRIES
 
 #: The query parameters of pods/log that the kubelet's containerLogs endpoint understands.
@@ -176,3 +178,93 @@ class LogHandler:
 
 def _reason(code: int) -> str:
     return {400: "BadRequest", 404: "NotFound", 403: "Forbidden"}.get(code, "InternalError")
+
+
+class EvictionHandler:
+    """``POST pods/<name>/eviction``: delete a pod unless that would break its PodDisruptionBudget (429 then).
+
+    Pods that are not running (Pending, Succeeded, Failed) or already being deleted go regardless, as upstream. More
+    than one budget over a pod is refused (500), as upstream. The budget's figures are computed here (see
+    :mod:`kubelite.apiserver.builtins.disruption`) and written to its status.
+    """
+
+    def __init__(self, store: Store, registry: Registry) -> None:
+        self.store = store
+        self.registry = registry
+
+    async def __call__(
+        self, request: web.Request, rt: ResourceType, info: RequestInfo, ctx: RequestContext
+    ) -> web.StreamResponse:
+        if info.verb != "create":
+            raise errors.method_not_allowed(f"{info.verb} is not supported on pods/eviction")
+        body = await read_object(request)
+        if body.get("kind") not in (None, "Eviction"):
+            raise errors.bad_request(f"expected an Eviction, got {body.get('kind')}")
+        name = meta(body).get("name") if isinstance(body.get("metadata"), dict) else None
+        if name and name != info.name:
+            raise errors.bad_request(f"name in URL does not match name in Eviction object ({name} != {info.name})")
+        options = DeleteOptions.parse(body.get("deleteOptions"), {})
+        pod = await self.store.get(rt, info.namespace, info.name)
+        phase = (pod.get("status") or {}).get("phase")
+        if phase == "Running" and not meta(pod).get("deletionTimestamp"):
+            await self._claim_disruption(pod, info, ctx)
+        await self.store.delete(rt, info.namespace, info.name, options, ctx)
+        return respond({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}, 201)
+
+    async def _claim_disruption(self, pod: Object, info: RequestInfo, ctx: RequestContext) -> None:
+        pdbs_rt = self.registry.get("policy", "v1", "poddisruptionbudgets")
+        assert pdbs_rt is not None
+        listed = await self.store.list(pdbs_rt, info.namespace, ListQuery.parse({}))
+        labels = meta(pod).get("labels") or {}
+        matching = [b for b in listed["items"] if _selects((b.get("spec") or {}).get("selector"), labels)]
+        if not matching:
+            return
+        if len(matching) > 1:
+            raise errors.internal(
+                "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support."
+            )
+        pdb = matching[0]
+        selector = LabelSelector.from_dict((pdb.get("spec") or {}).get("selector"))
+        pods = await self.store.list(_pods(self.registry), info.namespace, ListQuery.parse({}))
+        figures = budget(pdb, [p for p in pods["items"] if selector.matches(meta(p).get("labels") or {})])
+        if figures.disruptions_allowed <= 0:
+            await self._write_status(pdbs_rt, pdb, figures.status(int(meta(pdb).get("generation") or 1)), ctx)
+            raise APIError(
+                429,
+                "TooManyRequests",
+                "Cannot evict pod as it would violate the pod's disruption budget.",
+                raw_causes=[
+                    {
+                        "reason": "DisruptionBudget",
+                        "message": f"The disruption budget {meta(pdb)['name']} needs {figures.desired_healthy} "
+                        f"healthy pods and has {figures.current_healthy} currently",
+                    }
+                ],
+            )
+        status = figures.status(int(meta(pdb).get("generation") or 1))
+        status["disruptionsAllowed"] = figures.disruptions_allowed - 1
+        await self._write_status(pdbs_rt, pdb, status, ctx)
+
+    async def _write_status(self, rt: ResourceType, pdb: Object, status: Object, ctx: RequestContext) -> None:
+        updated = copy.deepcopy(pdb)
+        updated["status"] = {**(pdb.get("status") or {}), **status}
+        try:
+            await self.store.update(
+                rt, meta(pdb).get("namespace"), meta(pdb)["name"], updated, ctx, subresource="status"
+            )
+        except APIError as exc:
+            if exc.code != 409:  # a concurrent eviction wrote it first: its figures are as good as ours
+                raise
+
+
+def _selects(selector: Any, labels: dict[str, str]) -> bool:
+    try:
+        return LabelSelector.from_dict(selector).matches(labels)
+    except SelectorError:
+        return False
+
+
+def _pods(registry: Registry) -> ResourceType:
+    rt = registry.get("", "v1", "pods")
+    assert rt is not None
+    return rt

@@ -2,7 +2,7 @@
 
 The contract (get, list with prefix/limit/continue, create, compare-and-swap update, delete, watch from a revision,
 compact) is the one etcd offers to kube-apiserver; ``resourceVersion`` is the storage revision. SQLite is the
-default backend; ``etcd3`` (etcd v3 through its JSON gateway) plugs in behind the same interface.
+default backend; ``etcd3`` (etcd v3 over gRPC) plugs in behind the same interface.
 """
 
 from __future__ import annotations

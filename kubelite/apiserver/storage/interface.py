@@ -77,6 +77,10 @@ class StoredObject:
 class EventType(enum.Enum):
     PUT = "PUT"  # a create or an update; ``prev_value`` is None for a create
     DELETE = "DELETE"
+    #: Only for watches opened with ``progress=True``: every write under the prefix up to ``revision`` has been
+    #: delivered (etcd's progress notification); ``key`` is empty and nothing changed. The API server sends it on as a
+    #: BOOKMARK, so a quiet watcher's resourceVersion still advances.
+    PROGRESS = "PROGRESS"
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,13 +157,16 @@ class Storage(abc.ABC):
         """
 
     @abc.abstractmethod
-    def watch(self, prefix: str, *, after_revision: int) -> AsyncGenerator[WatchEvent, None]:
+    def watch(self, prefix: str, *, after_revision: int, progress: bool = False) -> AsyncGenerator[WatchEvent, None]:
         """Every write to keys under ``prefix`` with a revision greater than ``after_revision``, in revision order.
 
         History first, then live events, without gaps or duplicates. Raises CompactedError (on the first
         ``__anext__``) when ``after_revision`` is below the compacted revision. Closing the iterator (``aclose``)
-        releases it. A slow consumer never blocks writers; a watcher that falls too far behind is ended with
-        CompactedError so it can relist, as etcd does.
+        releases it. A slow consumer never blocks writers; a watcher that falls too far behind (or one the backend
+        cannot resume, e.g. etcd unreachable for long) is ended with CompactedError so it can relist, as etcd does.
+
+        With ``progress``, the backend may also yield PROGRESS events (revision R: nothing under the prefix changed
+        between the last event and R); etcd sends them for quiet watches, the sqlite backend never does.
         """
 
     @abc.abstractmethod
@@ -174,6 +181,14 @@ class Storage(abc.ABC):
     @abc.abstractmethod
     async def compact(self, revision: int) -> None:
         """Forget history at and below ``revision`` (the latest value of every live key is kept)."""
+
+    async def compact_on_schedule(self, revision: int) -> bool:
+        """One tick of the periodic compaction that every API server on this store runs: compact at ``revision``
+        (the revision the caller saw one interval ago) unless another server sharing the store already compacted in
+        this interval. True when this call compacted. A store of one process (sqlite) simply compacts; etcd
+        coordinates its servers as kube-apiserver does (``etcd.py``)."""
+        await self.compact(revision)
+        return True
 
     @abc.abstractmethod
     async def close(self) -> None:

@@ -315,7 +315,8 @@ class SQLiteStorage(Storage):
         overflowed = [w for w in self._watchers if event.key.startswith(w.prefix) and not w.push(event)]
         self._watchers.difference_update(overflowed)
 
-    def watch(self, prefix: str, *, after_revision: int) -> AsyncGenerator[WatchEvent, None]:
+    def watch(self, prefix: str, *, after_revision: int, progress: bool = False) -> AsyncGenerator[WatchEvent, None]:
+        # NB: ``progress`` is accepted and ignored: the API server's timer bookmarks serve the one-process store.
         return self._watch(prefix, after_revision)
 
     async def _watch(self, prefix: str, after_revision: int) -> AsyncGenerator[WatchEvent, None]:

@@ -3,8 +3,11 @@
 ``resourceVersion`` unset or "0" starts with the current state as ADDED events (``sendInitialEvents=true`` also
 ends that part with a bookmark annotated ``k8s.io/initial-events-end``); a resourceVersion N starts with the changes
 after N. Selector transitions are translated as upstream's watch cache does: an object that starts to match is
-ADDED, one that stops matching is DELETED. A watch that starts below the compacted revision, or that falls too far
-behind, gets one ERROR event carrying a 410 Expired Status and ends: clients relist. No other ERROR is ever sent.
+ADDED, one that stops matching is DELETED. With ``allowWatchBookmarks`` a BOOKMARK goes out on a timer (at the last
+delivered revision) and for every progress notification of the store (etcd's: at the store's revision, so a watcher's
+resourceVersion advances although nothing it watches changed). A watch that starts below the compacted revision, or
+that falls too far behind, gets one ERROR event carrying a 410 Expired Status and ends: clients relist. No other
+ERROR is ever sent.
 """
 
 from __future__ import annotations
@@ -123,7 +126,7 @@ class WatchMixin(ReadMixin):
             yield "BOOKMARK", self._bookmark(rt, start, {INITIAL_EVENTS_END: "true"})
 
         queue: asyncio.Queue[Any] = asyncio.Queue()
-        pump = asyncio.create_task(self._pump(prefix, start, queue))
+        pump = asyncio.create_task(self._pump(prefix, start, queue, progress=query.allow_bookmarks))
         last_revision = start
         try:
             while True:
@@ -140,6 +143,10 @@ class WatchMixin(ReadMixin):
                     return
                 event: WatchEvent = item
                 last_revision = event.revision
+                if event.type is EventType.PROGRESS:
+                    # The store's progress notification: nothing under the prefix changed up to this revision.
+                    yield "BOOKMARK", self._bookmark(rt, last_revision)
+                    continue
                 translated = self._translate(rt, event, matcher)
                 if translated is not None:
                     yield translated
@@ -148,8 +155,8 @@ class WatchMixin(ReadMixin):
             with contextlib.suppress(asyncio.CancelledError):
                 await pump
 
-    async def _pump(self, prefix: str, after: int, queue: asyncio.Queue[Any]) -> None:
-        stream = self.storage.watch(prefix, after_revision=after)
+    async def _pump(self, prefix: str, after: int, queue: asyncio.Queue[Any], *, progress: bool) -> None:
+        stream = self.storage.watch(prefix, after_revision=after, progress=progress)
         try:
             async for event in stream:
                 queue.put_nowait(event)
