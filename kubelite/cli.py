@@ -33,9 +33,16 @@ def _migrate(argv: Sequence[str]) -> int:
     return migrate_main(argv)
 
 
+def _kubelet(argv: Sequence[str]) -> int:
+    from kubelite.kubelet.command import main as kubelet_main  # noqa: PLC0415
+
+    return kubelet_main(argv)
+
+
 #: verb name -> (one-line help, entry point taking the remaining arguments).
 VERBS: dict[str, tuple[str, Verb]] = {
     "apiserver": ("run the kube-apiserver-compatible API server", _apiserver),
+    "kubelet": ("run the pods bound to this node as local processes", _kubelet),
     "snapshot": ("save or restore a snapshot of the API server's storage (sqlite or etcd3)", _snapshot),
     "migrate": ("copy a SQLite data dir's objects into etcd", _migrate),
 }

@@ -1,0 +1,46 @@
+"""Container paths to host paths: a process sees the host's file system, so every path under a volume's
+``mountPath`` is rewritten to the directory the kubelet materialised the volume in.
+
+The rewrite applies to args, env values and ``workingDir``, at path boundaries only: with ``/etc/config`` mounted,
+``--config=/etc/config/app.yaml`` changes and ``/etc/configuration`` does not. Deeper mounts win over shallower
+ones (``/var/lib/etcd/tls`` before ``/var/lib/etcd``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Mount:
+    container_path: str
+    host_path: str
+
+
+class PathMap:
+    def __init__(self, mounts: Sequence[Mount]) -> None:
+        cleaned = [Mount(m.container_path.rstrip("/") or "/", m.host_path.rstrip("/")) for m in mounts]
+        self.mounts = sorted(cleaned, key=lambda m: len(m.container_path), reverse=True)
+        targets = [m.container_path for m in self.mounts if m.container_path != "/"]
+        self._pattern = (
+            re.compile(r"(?<![\w.\-/])(" + "|".join(re.escape(t) for t in targets) + r")(?=/|$|[^\w.\-])")
+            if targets
+            else None
+        )
+        self._hosts = {m.container_path: m.host_path for m in self.mounts}
+
+    def path(self, container_path: str) -> str:
+        """One path: its host location, or itself when no volume covers it."""
+        for mount in self.mounts:
+            prefix = mount.container_path
+            if container_path == prefix or container_path.startswith(prefix + "/"):
+                return mount.host_path + container_path[len(prefix) :]
+        return container_path
+
+    def text(self, value: str) -> str:
+        """Every container path inside a string (a flag, an env value, a shell script)."""
+        if self._pattern is None:
+            return value
+        return self._pattern.sub(lambda match: self._hosts[match.group(1)], value)
