@@ -19,9 +19,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["extensions"]:
+        from gardenlet.machines.command import main as extensions  # noqa: PLC0415  (kopf and providers load only here)
+
+        return extensions(args[1:])
     parser = _parser()
-    parser.parse_args(argv)
+    parser.parse_args(args)
     parser.print_help()
+    print("\nsubcommands:\n  extensions   run the extension and machine controllers (gardenlet extensions --help)")
     print("\ngardenlet: the shoot controllers are not built yet.", file=sys.stderr)
     return 1
 

@@ -138,6 +138,44 @@ class MachineDriver(Protocol):
         ...
 
 
+# -- optional: machine classes ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MachineClassRequest:
+    """One pool in one zone: what the Worker actuator asks a provider to turn into a MachineClass."""
+
+    cluster: ClusterInfo
+    pool: str
+    zone: str
+    zone_index: int  # 0-based position of ``zone`` in the pool's zones (subnets are often per zone)
+    machine_type: str
+    image_name: str | None
+    image_version: str | None
+    architecture: str | None = None
+    worker_config: BaseModel | None = None  # the provider's WorkerConfig, parsed from the pool's providerConfig
+    infrastructure_status: JSON | None = None  # the Worker's spec.infrastructureProviderStatus
+    cloud_profile: JSON | None = None  # the CloudProfile's spec (machine images map logical names to image ids)
+
+
+@dataclass(frozen=True, slots=True)
+class MachineClassResult:
+    image: str  # the provider's image id the driver boots (AMI, GCE image URL, "local")
+    provider_spec: JSON = field(default_factory=dict)  # kept in MachineClass providerSpec, handed back in MachineSpec
+
+
+class MachineClassBuilder(Protocol):
+    """Optional on a Provider (a ``machine_class`` method): resolve images and per-zone network settings."""
+
+    def machine_class(self, request: MachineClassRequest) -> MachineClassResult: ...
+
+
+def default_machine_class(request: MachineClassRequest) -> MachineClassResult:
+    """What a provider without ``machine_class`` gets: the logical image ``name/version`` and the zone."""
+    image = f"{request.image_name}/{request.image_version}" if request.image_name else "default"
+    return MachineClassResult(image=image, provider_spec={"zone": request.zone})
+
+
 # -- optional: DNS and backup -------------------------------------------------------------------------------------
 
 
