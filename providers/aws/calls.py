@@ -1,0 +1,97 @@
+"""Retrying AWS work with back-off, without ever doing it twice.
+
+The unit of retry is a *step*: a function that looks for its resource by tag and creates it only when it is missing.
+Retrying the whole step after a throttled, failed or timed-out call re-runs the lookup, so a ``CreateNatGateway`` that
+AWS carried out but whose answer never arrived is found on the next attempt instead of being made again. Transient
+failures (throttling, 5xx, timeouts, dropped connections) are retried with full-jitter exponential back-off; when the
+attempts are spent, or the failure is not transient, the step ends in a :class:`~providers.interface.ProviderError`
+with Gardener's codes (throttling that outlasts the retries is ``ERR_INFRA_RATE_LIMITS_EXCEEDED``).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from garden.api.common import ErrorCode
+from providers.aws.errors import is_dependency, is_transient, to_provider_error
+from providers.interface import ProviderError
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How hard to try. The defaults suit AWS; tests shrink the delays."""
+
+    attempts: int = 8
+    base_delay: float = 0.5
+    max_delay: float = 20.0
+    #: How long a step waits for something that takes AWS a while (a NAT gateway to become available or to go away,
+    #: instances to terminate so their subnet can be deleted) before giving up with a retryable error.
+    settle_timeout: float = 600.0
+    poll_interval: float = 5.0
+    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
+
+    def delay(self, attempt: int) -> float:
+        """Full jitter: a random pause up to ``base * 2**attempt``, capped (AWS's advice for many clients)."""
+        return random.uniform(0, min(self.max_delay, self.base_delay * 2**attempt))
+
+
+class Calls:
+    """Runs steps under one :class:`RetryPolicy`."""
+
+    def __init__(self, policy: RetryPolicy | None = None) -> None:
+        self.policy = policy or RetryPolicy()
+
+    def run(self, action: str, step: Callable[[], T]) -> T:
+        """Run ``step``, repeating it after transient failures; ``action`` names it in errors ("creating the VPC")."""
+        attempt = 0
+        while True:
+            try:
+                return step()
+            except ProviderError:
+                raise
+            except Exception as exc:
+                if not is_transient(exc):
+                    raise to_provider_error(exc, action) from exc
+                attempt += 1
+                if attempt >= self.policy.attempts:
+                    error = to_provider_error(exc, f"{action} (gave up after {attempt} attempts)")
+                    if not error.codes:
+                        error.codes = (ErrorCode.INFRA_RATE_LIMITS_EXCEEDED,)
+                    raise error from exc
+                self.policy.sleep(self.policy.delay(attempt))
+
+    def settle(self, action: str, step: Callable[[], T | None]) -> T:
+        """Repeat ``step`` (itself retried as in :meth:`run`) until it returns a value or the settle timeout passes.
+
+        A step returns ``None`` for "not yet" (a NAT gateway still pending) or raises a dependency violation ("the
+        subnet still has an instance"); both are waited out. What is still not done at the deadline fails with
+        ``ERR_RETRYABLE_INFRA_DEPENDENCIES``: our own resources are on their way, so the next reconcile can finish it.
+        """
+        deadline = time.monotonic() + self.policy.settle_timeout
+        while True:
+            try:
+                result = self.run(action, step)
+            except ProviderError as error:
+                cause = error.__cause__
+                if cause is None or not is_dependency(cause):
+                    raise
+                result = None
+                why = error.message
+            else:
+                why = "not ready yet"
+            if result is not None:
+                return result
+            if time.monotonic() >= deadline:
+                raise ProviderError(
+                    f"{action}: {why} after {self.policy.settle_timeout:g}s", ErrorCode.RETRYABLE_INFRA_DEPENDENCIES
+                )
+            self.policy.sleep(self.policy.poll_interval)
+
+
+__all__ = ["Calls", "RetryPolicy"]
