@@ -94,6 +94,16 @@ def storage_config(args: argparse.Namespace) -> StorageConfig | str:
     return StorageConfig(backend, args.data_dir, etcd)
 
 
+def _go_bool(text: str) -> bool:
+    """A boolean flag as kube-apiserver takes it: bare (true), or ``=true`` / ``=false`` (Go's strconv.ParseBool)."""
+    value = text.strip().lower()
+    if value in ("1", "t", "true"):
+        return True
+    if value in ("0", "f", "false"):
+        return False
+    raise argparse.ArgumentTypeError(f"{text!r} is not true or false")
+
+
 def parser(prog: str = PROG, description: str = DESCRIPTION) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=prog, description=description)
     p.add_argument("--bind-address", default="127.0.0.1", help="address to listen on (default: %(default)s)")
@@ -109,7 +119,9 @@ def parser(prog: str = PROG, description: str = DESCRIPTION) -> argparse.Argumen
     )
     p.add_argument(
         "--enable-bootstrap-token-auth",
-        action=argparse.BooleanOptionalAction,
+        type=_go_bool,
+        nargs="?",
+        const=True,
         default=False,
         help="authenticate bootstrap tokens (kube-system/bootstrap-token-<id> Secrets) for joining nodes",
     )
@@ -124,7 +136,9 @@ def parser(prog: str = PROG, description: str = DESCRIPTION) -> argparse.Argumen
     )
     p.add_argument(
         "--anonymous-auth",
-        action=argparse.BooleanOptionalAction,
+        type=_go_bool,
+        nargs="?",
+        const=True,
         default=False,
         help="serve requests without credentials as system:anonymous (default: only health endpoints)",
     )

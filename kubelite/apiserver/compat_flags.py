@@ -29,6 +29,7 @@ ACCEPTED: dict[str, str] = {
     "--enable-aggregator-routing": "there is no API aggregation",
     "--encryption-provider-config": "data is not encrypted at rest yet",
     "--endpoint-reconciler-type": "kubelite keeps no kubernetes Service endpoints",
+    "--etcd-servers-overrides": "Events are stored with every other resource, on --etcd-servers",
     "--event-ttl": "events are kept until deleted",
     "--external-hostname": "kubelite advertises the address it serves on",
     "--feature-gates": "kubelite has no feature gates",
