@@ -8,13 +8,13 @@ Seed manifest has them); the rest tunes the controllers. Unknown fields are erro
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-API_VERSION = "gardenlet.config.gardener.cloud/v1alpha1"
-KIND = "GardenletConfiguration"
+API_VERSION: Final = "gardenlet.config.gardener.cloud/v1alpha1"
+KIND: Final = "GardenletConfiguration"
 
 
 class _Strict(BaseModel):
