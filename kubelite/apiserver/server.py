@@ -102,7 +102,7 @@ class APIServer:
             else None,
         )
         self.crds = CRDController(self.store, self.registry)
-        self.resources.register_subresource("", "pods", "binding", BindingHandler(self.store))
+        self.resources.register_subresource("", "pods", "binding", BindingHandler(self.store, self.registry))
         self.resources.register_subresource("", "pods", "log", LogHandler(self.store, self.registry))
         self.resources.register_subresource("", "pods", "eviction", EvictionHandler(self.store, self.registry))
         #: Run once storage is open and before anything is served (e.g. to install CRDs a layer above needs).

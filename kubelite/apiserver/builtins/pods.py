@@ -44,15 +44,35 @@ def _now() -> str:
     return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class BindingHandler:
-    def __init__(self, store: Store) -> None:
+class _PodSubresource:
+    """A pods/<subresource> handler: one verb, served by :meth:`handle`."""
+
+    verb = "create"
+    name = ""
+
+    def __init__(self, store: Store, registry: Registry) -> None:
         self.store = store
+        self.registry = registry
 
     async def __call__(
         self, request: web.Request, rt: ResourceType, info: RequestInfo, ctx: RequestContext
     ) -> web.StreamResponse:
-        if info.verb != "create":
-            raise errors.method_not_allowed(f"{info.verb} is not supported on pods/binding")
+        if info.verb != self.verb:
+            raise errors.method_not_allowed(f"{info.verb} is not supported on pods/{self.name}")
+        return await self.handle(request, rt, info, ctx)
+
+    async def handle(
+        self, request: web.Request, rt: ResourceType, info: RequestInfo, ctx: RequestContext
+    ) -> web.StreamResponse:
+        raise NotImplementedError
+
+
+class BindingHandler(_PodSubresource):
+    name = "binding"
+
+    async def handle(
+        self, request: web.Request, rt: ResourceType, info: RequestInfo, ctx: RequestContext
+    ) -> web.StreamResponse:
         body = await read_object(request)
         node = self._target_node(body, info)
         for _ in range(CAS_RETRIES):
@@ -103,16 +123,13 @@ def _set_scheduled(pod: Object) -> None:
     status["conditions"] = conditions
 
 
-class LogHandler:
-    def __init__(self, store: Store, registry: Registry) -> None:
-        self.store = store
-        self.registry = registry
+class LogHandler(_PodSubresource):
+    verb = "get"
+    name = "log"
 
-    async def __call__(
+    async def handle(
         self, request: web.Request, rt: ResourceType, info: RequestInfo, ctx: RequestContext
     ) -> web.StreamResponse:
-        if info.verb != "get":
-            raise errors.method_not_allowed(f"{info.verb} is not supported on pods/log")
         pod = await self.store.get(rt, info.namespace, info.name)
         container = self._container(pod, request.query.get("container"))
         node_name = (pod.get("spec") or {}).get("nodeName")
@@ -180,7 +197,7 @@ def _reason(code: int) -> str:
     return {400: "BadRequest", 404: "NotFound", 403: "Forbidden"}.get(code, "InternalError")
 
 
-class EvictionHandler:
+class EvictionHandler(_PodSubresource):
     """``POST pods/<name>/eviction``: delete a pod unless that would break its PodDisruptionBudget (429 then).
 
     Pods that are not running (Pending, Succeeded, Failed) or already being deleted go regardless, as upstream. More
@@ -188,15 +205,11 @@ class EvictionHandler:
     :mod:`kubelite.apiserver.builtins.disruption`) and written to its status.
     """
 
-    def __init__(self, store: Store, registry: Registry) -> None:
-        self.store = store
-        self.registry = registry
+    name = "eviction"
 
-    async def __call__(
+    async def handle(
         self, request: web.Request, rt: ResourceType, info: RequestInfo, ctx: RequestContext
     ) -> web.StreamResponse:
-        if info.verb != "create":
-            raise errors.method_not_allowed(f"{info.verb} is not supported on pods/eviction")
         body = await read_object(request)
         if body.get("kind") not in (None, "Eviction"):
             raise errors.bad_request(f"expected an Eviction, got {body.get('kind')}")
