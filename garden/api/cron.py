@@ -22,12 +22,12 @@ zone: robfig/cron counts from when its scheduler started, which a controller tha
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from garden.api.duration import go_duration_seconds
 
 
 class CronError(ValueError):
@@ -66,17 +66,6 @@ _DESCRIPTORS = {
     "@daily": "0 0 * * *",
     "@midnight": "0 0 * * *",
     "@hourly": "0 * * * *",
-}
-_GO_DURATION = re.compile(r"(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+")
-_GO_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
-_UNIT_SECONDS = {
-    "ns": Decimal("1e-9"),
-    "us": Decimal("1e-6"),
-    "µs": Decimal("1e-6"),
-    "ms": Decimal("1e-3"),
-    "s": Decimal(1),
-    "m": Decimal(60),
-    "h": Decimal(3600),
 }
 #: How far ahead a schedule is searched for its next firing (robfig/cron gives up after five years too).
 _HORIZON_DAYS = 5 * 366
@@ -206,9 +195,9 @@ def _parse_range(field: _Field, expression: str) -> tuple[set[int], bool]:
 
 
 def _duration(text: str, spec: str) -> timedelta:
-    if _GO_DURATION.fullmatch(text) is None:
+    seconds = go_duration_seconds(text)
+    if seconds is None:
         raise CronError(f"failed to parse duration {spec}")
-    seconds = sum(Decimal(number) * _UNIT_SECONDS[unit] for number, unit in _GO_DURATION_PART.findall(text))
     return timedelta(seconds=max(1, int(seconds)))
 
 

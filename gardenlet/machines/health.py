@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from garden.api.duration import parse_duration
+
 DEFAULT_CREATION_TIMEOUT = 20 * 60.0
 DEFAULT_HEALTH_TIMEOUT = 10 * 60.0
 DEFAULT_DRAIN_TIMEOUT = 2 * 60 * 60.0
@@ -56,25 +58,6 @@ def to_delete(machines: Sequence[Candidate], count: int) -> list[str]:
     """The ``count`` machines to remove: broken before starting before healthy, newest first within each."""
     ranked = sorted(machines, key=lambda m: (_DELETE_ORDER.get(m.phase, 2), -m.created, m.name))
     return [m.name for m in ranked[: max(0, count)]]
-
-
-def parse_duration(value: str | None, default: float) -> float:
-    """A Go duration (``20m``, ``1h30m``, ``90s``) in seconds; absent means ``default``."""
-    if not value:
-        return default
-    total, number = 0.0, ""
-    units = {"h": 3600.0, "m": 60.0, "s": 1.0}
-    for char in value.strip():
-        if char.isdigit() or char == ".":
-            number += char
-        elif char in units and number:
-            total += float(number) * units[char]
-            number = ""
-        else:
-            raise ValueError(f"{value!r} is not a duration (like 20m or 1h30m)")
-    if number:
-        raise ValueError(f"{value!r} is not a duration: {number!r} has no unit")
-    return total
 
 
 __all__ = [

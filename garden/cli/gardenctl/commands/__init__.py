@@ -1,0 +1,1 @@
+"""One module per gardenctl verb; :mod:`garden.cli.gardenctl.app` registers them."""
