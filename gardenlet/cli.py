@@ -1,21 +1,11 @@
-"""The ``gardenlet`` command: registers a seed in the garden and runs the shoot controllers for it."""
+"""The ``gardenlet`` command: ``gardenlet --garden-kubeconfig G --seed-kubeconfig S --config FILE`` runs the
+gardenlet (:mod:`gardenlet.command`); ``gardenlet extensions ...`` runs the seed's extension and machine controllers
+(:mod:`gardenlet.machines.command`)."""
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="gardenlet",
-        description="Register a seed in the garden and reconcile the shoots scheduled onto it.",
-    )
-    parser.add_argument("--garden-kubeconfig", help="kubeconfig of the garden cluster")
-    parser.add_argument("--seed-kubeconfig", help="kubeconfig of the seed cluster")
-    parser.add_argument("--config", metavar="FILE", help="gardenlet configuration file")
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -24,12 +14,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from gardenlet.machines.command import main as extensions  # noqa: PLC0415  (kopf and providers load only here)
 
         return extensions(args[1:])
-    parser = _parser()
-    parser.parse_args(args)
-    parser.print_help()
-    print("\nsubcommands:\n  extensions   run the extension and machine controllers (gardenlet extensions --help)")
-    print("\ngardenlet: the shoot controllers are not built yet.", file=sys.stderr)
-    return 1
+    from gardenlet.command import main as gardenlet  # noqa: PLC0415
+
+    return gardenlet(args)
 
 
 if __name__ == "__main__":

@@ -52,6 +52,8 @@ class CareControllerConfig(_Strict):
 class SeedControllerConfig(_Strict):
     #: How often the Lease in the garden is renewed and the Seed's GardenletReady condition refreshed.
     heartbeat_seconds: float = Field(default=10.0, alias="heartbeatSeconds", gt=0)
+    #: How often the Seed's spec and what the gardenlet deploys into the seed are reconciled again.
+    sync_period_seconds: float = Field(default=60.0, alias="syncPeriodSeconds", gt=0)
 
 
 class Controllers(_Strict):
@@ -75,12 +77,21 @@ class ControlPlaneSettings(_Strict):
     seed_wide_machine_controller: bool = Field(default=True, alias="seedWideMachineController")
 
 
+class SeedResources(_Strict):
+    """How many shoots the seed can host (Gardener's ``resources``): ``status.capacity`` and, after ``reserved``,
+    ``status.allocatable``, which the scheduler's capacity filter reads."""
+
+    capacity: dict[str, int] = Field(default_factory=dict)
+    reserved: dict[str, int] = Field(default_factory=dict)
+
+
 class GardenletConfiguration(_Strict):
     api_version: Literal["gardenlet.config.gardener.cloud/v1alpha1"] = Field(default=API_VERSION, alias="apiVersion")
     kind: Literal["GardenletConfiguration"] = KIND
     seed_config: SeedConfig = Field(alias="seedConfig")
     controllers: Controllers = Field(default_factory=Controllers)
     control_plane: ControlPlaneSettings = Field(default_factory=ControlPlaneSettings, alias="controlPlane")
+    resources: SeedResources = Field(default_factory=SeedResources)
 
 
 class ConfigError(ValueError):
