@@ -39,10 +39,24 @@ def _kubelet(argv: Sequence[str]) -> int:
     return kubelet_main(argv)
 
 
+def _controller_manager(argv: Sequence[str]) -> int:
+    from kubelite.controllermanager.command import main as controller_manager_main  # noqa: PLC0415
+
+    return controller_manager_main(argv)
+
+
+def _scheduler(argv: Sequence[str]) -> int:
+    from kubelite.scheduler.command import main as scheduler_main  # noqa: PLC0415
+
+    return scheduler_main(argv)
+
+
 #: verb name -> (one-line help, entry point taking the remaining arguments).
 VERBS: dict[str, tuple[str, Verb]] = {
     "apiserver": ("run the kube-apiserver-compatible API server", _apiserver),
     "kubelet": ("run the pods bound to this node as local processes", _kubelet),
+    "controller-manager": ("run kube-controller-manager's workload controllers against a cluster", _controller_manager),
+    "scheduler": ("bind pending pods to Ready, schedulable nodes (kube-scheduler)", _scheduler),
     "snapshot": ("save or restore a snapshot of the API server's storage (sqlite or etcd3)", _snapshot),
     "migrate": ("copy a SQLite data dir's objects into etcd", _migrate),
 }

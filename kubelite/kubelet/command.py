@@ -20,6 +20,7 @@ from typing import Any
 from aiohttp import web
 
 from kubelite.client import Kube
+from kubelite.component.flags import go_bool
 from kubelite.kubelet import catalogue
 from kubelite.kubelet.network.addresses import DEFAULT_POD_CIDR
 from kubelite.kubelet.podworker import NodeContext
@@ -30,15 +31,6 @@ from kubelite.nodes.heartbeat import DEFAULT_LEASE_DURATION_SECONDS, Heartbeat, 
 logger = logging.getLogger("kubelite.kubelet")
 
 HOST_IP = "127.0.0.1"
-
-
-def _bool(text: str) -> bool:
-    lowered = text.lower()
-    if lowered in ("true", "1", "yes", "on"):
-        return True
-    if lowered in ("false", "0", "no", "off"):
-        return False
-    raise argparse.ArgumentTypeError(f"expected true or false, not {text!r}")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -76,7 +68,7 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--controllers",
-        type=_bool,
+        type=go_bool,
         default=True,
         nargs="?",
         const=True,

@@ -1,12 +1,15 @@
 """Informers: a local cache of one resource, kept by list + watch, that tells subscribers what changed.
 
-The controllers decide from these caches, never from ad-hoc GETs, so one reconcile sees one consistent view and the
-API server serves one watch per resource however many objects there are. The loop is client-go's reflector:
+Every part of kubelite that follows a cluster reads through these: the kubelet's pod runtime (its node's pods, by
+``fieldSelector=spec.nodeName=<node>``), the workload controllers, the service proxy, the controller-manager and the
+scheduler. They decide from the cache, never from ad-hoc GETs, so one decision sees one consistent view and the API
+server serves one watch per resource however many objects there are. The loop is client-go's reflector:
 
 * list (paged), remember the list's resourceVersion, replace the cache and report every difference;
-* watch from that revision (with bookmarks), apply each event, remember its revision;
-* when the watch ends, watch again from the last revision; on ``410 Gone`` (the revision was compacted) or any
-  error, list again after a short back-off;
+* watch from that revision (:meth:`kubelite.client.Kube.watch`, with bookmarks), apply each event, remember its
+  revision;
+* when the watch ends, watch again from the last revision; on ``410 Gone`` (the revision was compacted) list again
+  at once, on any other error after a short back-off;
 * every ``resync`` seconds, report every cached object again as unchanged, so a reconcile that was lost (an error, a
   crash in a handler) is retried without waiting for the object to change.
 
@@ -18,15 +21,13 @@ problem); the watch event that follows carries the same revision and changes not
 from __future__ import annotations
 
 import asyncio
-import builtins
 import contextlib
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from kubelite.client import Kube, KubeError, Object, Resource
-from kubelite.kubelet.controllers.watch import WATCH_TIMEOUT_SECONDS, WatchStream
+from kubelite.client import Kube, KubeError, Object, Resource, WatchStream
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,6 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Object | None, Object | None], None]
 
 RETRY_SECONDS = 1.0
-LIST_PAGE = 500
 
 
 def key_of(obj: Object) -> str:
@@ -67,12 +67,14 @@ class Informer:
         *,
         namespace: str | None = None,
         label_selector: str = "",
+        field_selector: str = "",
         resync: float = 300.0,
     ) -> None:
         self.kube = kube
         self.resource = resource
         self._namespace = namespace
         self._label_selector = label_selector
+        self._field_selector = field_selector
         self._resync = resync
         self._items: dict[str, Object] = {}
         self._handlers: list[Handler] = []
@@ -123,6 +125,9 @@ class Informer:
                 await self._list()
                 await self._watch(stop)
             except KubeError as exc:
+                if exc.gone:
+                    log.info("%s: %s; listing again", self.resource.plural, exc)
+                    continue  # the revision was compacted: a fresh list is the only way on, and it is safe now
                 if exc.not_found and not self._items:
                     if self.served:
                         log.info("%s: not served by this API server; its cache stays empty", self.resource.plural)
@@ -136,7 +141,13 @@ class Informer:
                 await asyncio.wait_for(stop.wait(), RETRY_SECONDS if self.served else 30.0)
 
     async def _list(self) -> None:
-        items, revision = await asyncio.to_thread(self._list_blocking)
+        items, revision = await asyncio.to_thread(
+            self.kube.list_at_revision,
+            self.resource,
+            self._namespace,
+            label_selector=self._label_selector,
+            field_selector=self._field_selector,
+        )
         self.served = True
         fresh = {key_of(o): o for o in items}
         for key in list(self._items):
@@ -150,43 +161,18 @@ class Informer:
         self._revision = revision
         self.synced.set()
 
-    def _list_blocking(self) -> tuple[builtins.list[Object], str]:
-        items: builtins.list[Object] = []
-        token = ""
-        revision = ""
-        while True:
-            query: dict[str, str | int] = {"limit": LIST_PAGE}
-            if self._label_selector:
-                query["labelSelector"] = self._label_selector
-            if token:
-                query["continue"] = token
-            listed = self.kube.request("GET", self.resource.collection(self._namespace), query=query)
-            kind = str(listed.get("kind", "")).removesuffix("List")
-            for item in listed.get("items") or []:
-                # NB: list items carry no apiVersion/kind; watch events do. Keep both shapes alike.
-                item.setdefault("apiVersion", self.resource.api_version)
-                item.setdefault("kind", kind)
-                items.append(item)
-            metadata = listed.get("metadata") or {}
-            revision = revision or str(metadata.get("resourceVersion", ""))
-            token = metadata.get("continue") or ""
-            if not token:
-                return items, revision
-
     async def _watch(self, stop: asyncio.Event) -> None:
         """Watch from the last revision until the stream ends; a 410 raises so that the caller lists again."""
         loop = asyncio.get_running_loop()
         resync_at = loop.time() + self._resync
         while not stop.is_set():
-            query: dict[str, str | int] = {
-                "watch": "true",
-                "resourceVersion": self._revision,
-                "allowWatchBookmarks": "true",
-                "timeoutSeconds": WATCH_TIMEOUT_SECONDS,
-            }
-            if self._label_selector:
-                query["labelSelector"] = self._label_selector
-            stream = WatchStream(self.kube, self.resource.collection(self._namespace), query)
+            stream = self.kube.watch(
+                self.resource,
+                self._namespace,
+                self._revision,
+                field_selector=self._field_selector,
+                label_selector=self._label_selector,
+            )
             queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
             thread = threading.Thread(
                 target=_pump, args=(stream, queue, loop), name=f"watch-{self.resource.plural}", daemon=True
@@ -219,15 +205,6 @@ class Informer:
                 stream.close()
 
     def _event(self, event_type: str, obj: Object) -> None:
-        if event_type == "ERROR":
-            code = obj.get("code")
-            raise KubeError(
-                "WATCH",
-                self.resource.collection(self._namespace),
-                int(code or 0),
-                str(obj.get("reason", "")),
-                str(obj.get("message", "")),
-            )
         revision = str((obj.get("metadata") or {}).get("resourceVersion", ""))
         if revision:
             self._revision = revision
@@ -266,8 +243,23 @@ def _pump(stream: WatchStream, queue: asyncio.Queue[tuple[str, Any]], loop: asyn
             loop.call_soon_threadsafe(queue.put_nowait, item)
 
     try:
-        for event in stream.events():
+        for event in stream:
             put(("event", event))
         put(("end", None))
     except BaseException as exc:
         put(("error", exc))
+
+
+async def until_synced(informers: Iterable[Informer], stop: asyncio.Event) -> bool:
+    """Wait for every informer's first list; False when ``stop`` came first."""
+    waits = [asyncio.ensure_future(i.synced.wait()) for i in informers]
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        pending = set(waits)
+        while pending and not stop.is_set():
+            _, pending = await asyncio.wait([*pending, stopping], return_when=asyncio.FIRST_COMPLETED)
+            pending.discard(stopping)
+    finally:
+        for task in [*waits, stopping]:
+            task.cancel()
+    return not stop.is_set()

@@ -4,13 +4,21 @@
 The rewrite applies to args, env values and ``workingDir``, at path boundaries only: with ``/etc/config`` mounted,
 ``--config=/etc/config/app.yaml`` changes and ``/etc/configuration`` does not. Deeper mounts win over shallower
 ones (``/var/lib/etcd/tls`` before ``/var/lib/etcd``).
+
+Paths inside files (a scheduler configuration naming its kubeconfig) are beyond the kubelet's reach; so a Python
+workload also gets the table in ``KUBELITE_MOUNTS`` and resolves such paths itself with :func:`host_path`, which
+outside a kubelite pod returns the path unchanged.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+MOUNTS_ENV = "KUBELITE_MOUNTS"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,3 +52,20 @@ class PathMap:
         if self._pattern is None:
             return value
         return self._pattern.sub(lambda match: self._hosts[match.group(1)], value)
+
+    def encode(self) -> str:
+        """The table for :data:`MOUNTS_ENV`: ``[[container path, host path], ...]``."""
+        return json.dumps([[m.container_path, m.host_path] for m in self.mounts])
+
+
+def host_path(container_path: str, environ: Mapping[str, str] = os.environ) -> str:
+    """Where a container path lives on the host, by the kubelet's :data:`MOUNTS_ENV` table (itself without one)."""
+    raw = environ.get(MOUNTS_ENV)
+    if not raw:
+        return container_path
+    try:
+        table = json.loads(raw)
+        mounts = [Mount(str(c), str(h)) for c, h in table]
+    except (ValueError, TypeError):
+        return container_path
+    return PathMap(mounts).path(container_path)

@@ -29,7 +29,7 @@ from kubelite.kubelet.environment import container_env, service_env
 from kubelite.kubelet.expansion import expand
 from kubelite.kubelet.logs import Stamper
 from kubelite.kubelet.lookup import ConfigError, Lookup
-from kubelite.kubelet.mounts import Mount, PathMap
+from kubelite.kubelet.mounts import MOUNTS_ENV, Mount, PathMap
 from kubelite.kubelet.network.netns.hook import ENV as NETWORK_ENV
 from kubelite.kubelet.network.netns.resolve import TableFile
 from kubelite.kubelet.network.rewrite import rewrite_args
@@ -380,6 +380,7 @@ class PodWorker:
                 python_path.append(env["PYTHONPATH"])
             full["PYTHONPATH"] = os.pathsep.join(python_path)
             full[NETWORK_ENV] = str(self.directory / "network.json")
+            full[MOUNTS_ENV] = paths.encode()
             full.setdefault("PYTHONUNBUFFERED", "1")
         working = spec.get("workingDir")
         cwd = paths.path(str(working)) if working else str(container.directory / "work")

@@ -16,10 +16,20 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kubelite.client import PODS, SERVICES, Kube, KubeError, Object, Resource
+from kubelite.client import (
+    CONFIGMAPS,
+    PERSISTENTVOLUMECLAIMS,
+    PODS,
+    SECRETS,
+    SERVICES,
+    Kube,
+    KubeError,
+    Object,
+    Resource,
+)
+from kubelite.kubelet.informer import Informer, until_synced
 from kubelite.kubelet.logs import Stamper
 from kubelite.kubelet.network.podips import allocate, in_range
-from kubelite.kubelet.podwatch import PodSource
 from kubelite.kubelet.podworker import NodeContext, PodWorker, kill_leftovers
 from kubelite.kubelet.usage import USAGE_ANNOTATION, Sample, millicores, sample
 
@@ -27,9 +37,6 @@ logger = logging.getLogger(__name__)
 
 USAGE_PERIOD = 10.0
 ORPHAN_GRACE = 5.0
-SECRETS = Resource("", "v1", "secrets")
-CONFIGMAPS = Resource("", "v1", "configmaps")
-CLAIMS = Resource("", "v1", "persistentvolumeclaims")
 
 
 class KubeLookup:
@@ -48,7 +55,7 @@ class KubeLookup:
         return self.kube.list(SERVICES, namespace)
 
     def claim(self, namespace: str, name: str) -> Object | None:
-        return self.kube.get(CLAIMS, namespace, name)
+        return self.kube.get(PERSISTENTVOLUMECLAIMS, namespace, name)
 
     def bind_claim(self, claim: Object, capacity: str) -> None:
         spec = claim.get("spec") or {}
@@ -58,7 +65,9 @@ class KubeLookup:
             "accessModes": spec.get("accessModes") or ["ReadWriteOnce"],
         }
         meta = claim["metadata"]
-        self.kube.patch(CLAIMS, meta["namespace"], meta["name"], {"status": status}, subresource="status")
+        self.kube.patch(
+            PERSISTENTVOLUMECLAIMS, meta["namespace"], meta["name"], {"status": status}, subresource="status"
+        )
 
     def token(self, namespace: str, service_account: str, audience: str | None, seconds: int) -> str | None:
         body: Object = {
@@ -92,7 +101,10 @@ class Runtime:
     def __post_init__(self) -> None:
         self.lookup = KubeLookup(self.kube)
         self.stamper = Stamper()
-        self.source = PodSource(self.kube.configuration, self.ctx.node_name, self._changed)
+        # The upstream kubelet's pod source: this node's pods, by uid (a name can come back as another pod).
+        self.source = Informer(self.kube, PODS, field_selector=f"spec.nodeName={self.ctx.node_name}")
+        self.source.subscribe(self._pod_event)
+        self.pods: dict[str, Object] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self.ready = asyncio.Event()
 
@@ -105,8 +117,18 @@ class Runtime:
             return current
         return allocate(self.pod_cidr, used)
 
+    def _pod_event(self, old: Object | None, new: Object | None) -> None:
+        old_uid = str((old or {}).get("metadata", {}).get("uid", ""))
+        new_uid = str((new or {}).get("metadata", {}).get("uid", ""))
+        if old_uid and old_uid != new_uid:
+            self.pods.pop(old_uid, None)
+            self._changed(old_uid)
+        if new is not None and new_uid:
+            self.pods[new_uid] = new
+            self._changed(new_uid)
+
     def _changed(self, uid: str) -> None:
-        pod = self.source.pods.get(uid)
+        pod = self.pods.get(uid)
         worker = self.workers.get(uid)
         if worker is not None:
             worker.update(pod)
@@ -136,7 +158,7 @@ class Runtime:
         pods_dir = self.ctx.root / "pods"
         if not pods_dir.is_dir():
             return []
-        known = set(self.source.pods)
+        known = set(self.pods)
         return [d for d in pods_dir.iterdir() if d.is_dir() and d.name.rsplit("_", 1)[-1] not in known]
 
     async def _clean_orphans(self) -> None:
@@ -153,17 +175,11 @@ class Runtime:
         (self.ctx.root / "pods").mkdir(parents=True, exist_ok=True)
         source = asyncio.create_task(self.source.run(stop))
         try:
-            while not self.source.synced.is_set():
-                waiter = asyncio.ensure_future(self.source.synced.wait())
-                stopping = asyncio.ensure_future(stop.wait())
-                await asyncio.wait({waiter, stopping}, return_when=asyncio.FIRST_COMPLETED)
-                waiter.cancel()
-                stopping.cancel()
-                if stop.is_set():
-                    return
+            if not await until_synced([self.source], stop):
+                return
             await self._clean_orphans()
             self.ready.set()
-            for uid in list(self.source.pods):
+            for uid in list(self.pods):
                 self._changed(uid)
             last_usage = float("-inf")
             while not stop.is_set():

@@ -14,10 +14,10 @@ import asyncio
 from kubelite.client import PODS, Object
 from kubelite.kubelet.controllers.caches import Caches
 from kubelite.kubelet.controllers.conditions import get_condition, set_condition
-from kubelite.kubelet.controllers.informer import key_of
 from kubelite.kubelet.controllers.podstate import is_active, now
 from kubelite.kubelet.controllers.queue import WorkQueue
 from kubelite.kubelet.controllers.writes import Writer
+from kubelite.kubelet.informer import Informer, key_of
 
 DEFAULT_SCHEDULER = "default-scheduler"
 
@@ -83,35 +83,35 @@ class Binder:
         if pod is None or not wants_binding(pod):
             return None
         node = self.caches.nodes.get(None, self.node_name)
-        conditions = list((pod.get("status") or {}).get("conditions") or [])
         if not node_ready(node):
-            marked = set_condition(
-                conditions,
-                "PodScheduled",
-                "False",
-                "Unschedulable",
-                unschedulable_message(self.node_name, node),
-                now(),
-                update_time=False,
-            )
-            if marked is not conditions:
-                await self.writer.patch(self.caches.pods, pod, {"status": {"conditions": marked}}, subresource="status")
+            await mark_unschedulable(self.writer, self.caches.pods, pod, unschedulable_message(self.node_name, node))
             return None  # the node turning Ready brings the pod back
-        path = PODS.item(namespace, name, "binding")
-        await asyncio.to_thread(self.writer.kube.request, "POST", path, binding(pod, self.node_name))
-        bound = await asyncio.to_thread(self.writer.kube.get, PODS, namespace, name)
-        if bound is None:
-            return None
-        self.caches.pods.apply(bound)
-        conditions = list((bound.get("status") or {}).get("conditions") or [])
-        scheduled = set_condition(conditions, "PodScheduled", "True", "", "", now(), update_time=False)
-        current = get_condition(conditions, "PodScheduled")
-        if current is None or current.get("status") != "True":
-            scheduled = [
-                *(c for c in conditions if c.get("type") != "PodScheduled"),
-                {"type": "PodScheduled", "status": "True", "lastTransitionTime": scheduled[-1]["lastTransitionTime"]},
-            ]
-            await self.writer.patch(
-                self.caches.pods, bound, {"status": {"conditions": scheduled}}, subresource="status"
-            )
+        await bind(self.writer, self.caches.pods, pod, self.node_name)
         return None
+
+
+async def mark_unschedulable(writer: Writer, pods: Informer, pod: Object, message: str) -> None:
+    """``PodScheduled=False``, reason ``Unschedulable``, saying why (written only when it changes)."""
+    conditions = list((pod.get("status") or {}).get("conditions") or [])
+    marked = set_condition(conditions, "PodScheduled", "False", "Unschedulable", message, now(), update_time=False)
+    if marked is not conditions:
+        await writer.patch(pods, pod, {"status": {"conditions": marked}}, subresource="status")
+
+
+async def bind(writer: Writer, pods: Informer, pod: Object, node_name: str) -> None:
+    """Bind through ``pods/binding`` (the API server sets ``spec.nodeName``), then ``PodScheduled=True``."""
+    namespace, name = pod["metadata"]["namespace"], pod["metadata"]["name"]
+    await asyncio.to_thread(writer.kube.request, "POST", PODS.item(namespace, name, "binding"), binding(pod, node_name))
+    bound = await asyncio.to_thread(writer.kube.get, PODS, namespace, name)
+    if bound is None:
+        return
+    pods.apply(bound)
+    conditions = list((bound.get("status") or {}).get("conditions") or [])
+    current = get_condition(conditions, "PodScheduled")
+    if current is None or current.get("status") != "True":
+        scheduled = set_condition(conditions, "PodScheduled", "True", "", "", now(), update_time=False)
+        scheduled = [
+            *(c for c in conditions if c.get("type") != "PodScheduled"),
+            {"type": "PodScheduled", "status": "True", "lastTransitionTime": scheduled[-1]["lastTransitionTime"]},
+        ]
+        await writer.patch(pods, bound, {"status": {"conditions": scheduled}}, subresource="status")

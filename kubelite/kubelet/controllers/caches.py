@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from kubelite.client import (
+    CONTROLLERREVISIONS,
+    DAEMONSETS,
     DEPLOYMENTS,
     ENDPOINTS,
     ENDPOINTSLICES,
     NODES,
+    PERSISTENTVOLUMECLAIMS,
     PODS,
     REPLICASETS,
     SERVICES,
@@ -16,9 +19,7 @@ from kubelite.client import (
     Kube,
     Resource,
 )
-from kubelite.kubelet.controllers.informer import Informer
-
-PERSISTENTVOLUMECLAIMS = Resource("", "v1", "persistentvolumeclaims")
+from kubelite.kubelet.informer import Informer
 
 
 @dataclass
@@ -27,6 +28,8 @@ class Caches:
     replicasets: Informer
     deployments: Informer
     statefulsets: Informer
+    daemonsets: Informer
+    controllerrevisions: Informer
     services: Informer
     endpoints: Informer
     endpointslices: Informer
@@ -43,6 +46,8 @@ class Caches:
             replicasets=informer(REPLICASETS),
             deployments=informer(DEPLOYMENTS),
             statefulsets=informer(STATEFULSETS),
+            daemonsets=informer(DAEMONSETS),
+            controllerrevisions=informer(CONTROLLERREVISIONS),
             services=informer(SERVICES),
             endpoints=informer(ENDPOINTS),
             endpointslices=informer(ENDPOINTSLICES),

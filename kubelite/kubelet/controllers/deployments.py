@@ -14,12 +14,12 @@ from kubelite.client import KubeError, Object
 from kubelite.kubelet.controllers import rollout
 from kubelite.kubelet.controllers.caches import Caches
 from kubelite.kubelet.controllers.conditions import set_condition
-from kubelite.kubelet.controllers.informer import key_of
-from kubelite.kubelet.controllers.ownership import claim, controller_ref, is_deleting, with_owner, without_owner
+from kubelite.kubelet.controllers.ownership import claim, controller_ref, is_deleting
 from kubelite.kubelet.controllers.podstate import now, phase
 from kubelite.kubelet.controllers.queue import WorkQueue
 from kubelite.kubelet.controllers.replicasets import owners_of_pod, selector_of
 from kubelite.kubelet.controllers.writes import Writer
+from kubelite.kubelet.informer import key_of
 
 log = logging.getLogger(__name__)
 
@@ -107,19 +107,7 @@ class DeploymentController:
             return None
         namespace = deployment["metadata"]["namespace"]
         claimed = claim(deployment, selector, self.caches.replicasets.list(namespace))
-        for rs in claimed.adopt:
-            patch = {
-                "metadata": {
-                    "ownerReferences": with_owner(rs, deployment),
-                    "resourceVersion": rs["metadata"]["resourceVersion"],
-                }
-            }
-            claimed.owned.append(await self.writer.patch(self.caches.replicasets, rs, patch))
-        for rs in claimed.release:
-            refs = without_owner(rs, deployment["metadata"]["uid"]) or None
-            patch = {"metadata": {"ownerReferences": refs, "resourceVersion": rs["metadata"]["resourceVersion"]}}
-            await self.writer.patch(self.caches.replicasets, rs, patch)
-        return claimed.owned
+        return await self.writer.settle(self.caches.replicasets, deployment, claimed)
 
     def _owned(self, deployment: Object) -> list[Object]:
         """The Deployment's ReplicaSets as the cache has them now (after this reconcile's writes)."""

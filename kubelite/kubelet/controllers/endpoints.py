@@ -13,9 +13,9 @@ import asyncio
 from kubelite.client import Object
 from kubelite.kubelet.controllers import endpointsets
 from kubelite.kubelet.controllers.caches import Caches
-from kubelite.kubelet.controllers.informer import key_of
 from kubelite.kubelet.controllers.queue import WorkQueue
 from kubelite.kubelet.controllers.writes import Writer
+from kubelite.kubelet.informer import key_of
 
 
 class EndpointsController:

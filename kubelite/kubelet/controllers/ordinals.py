@@ -12,8 +12,10 @@ Pods are ``<set>-<ordinal>`` with a stable identity (hostname = pod name, subdom
 * **RollingUpdate**: once all replicas are healthy, delete the highest ordinal at or above ``partition`` that is not
   at the update revision (it comes back at the new one), one at a time; **OnDelete** waits for the user to delete.
 
-The revision of a template is ``<set>-<hash>`` (``controller-revision-hash``). ControllerRevision objects are not
-kept, so a pod below the partition that is recreated comes back at the update revision, not the current one.
+Revisions are ControllerRevisions (:mod:`~kubelite.kubelet.controllers.revisions`): the controller passes the
+names of the current and update revisions in, and a pod recreated below the partition comes back at the current
+revision (:func:`revision_for`), as upstream's ``newVersionedStatefulSetPod`` does. Without revisions (a server that
+does not serve them), both are the name of the set's current template.
 """
 
 from __future__ import annotations
@@ -23,12 +25,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from kubelite.client import Object
-from kubelite.kubelet.controllers.hashing import template_hash
 from kubelite.kubelet.controllers.podstate import is_available, is_ready, phase
+from kubelite.kubelet.controllers.revisions import REVISION_LABEL, revision_name, revision_of_pod
 
 POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name"
 POD_INDEX_LABEL = "apps.kubernetes.io/pod-index"
-REVISION_LABEL = "controller-revision-hash"
 
 
 def spec_of(sts: Object) -> Object:
@@ -53,12 +54,26 @@ def ordinal_of(sts: Object, pod: Object) -> int | None:
 
 
 def update_revision(sts: Object) -> str:
-    collisions = (sts.get("status") or {}).get("collisionCount")
-    return f"{sts['metadata']['name']}-{template_hash(spec_of(sts).get('template') or {}, collisions)}"
+    """The revision name of the set's current template."""
+    return revision_name(sts)
 
 
-def revision_of(pod: Object) -> str:
-    return str((pod["metadata"].get("labels") or {}).get(REVISION_LABEL, ""))
+def partition_of(sts: Object) -> int:
+    return int(((spec_of(sts).get("updateStrategy") or {}).get("rollingUpdate") or {}).get("partition") or 0)
+
+
+def revision_for(sts: Object, ordinal: int, current: str, update: str) -> str:
+    """The revision a new pod of ``ordinal`` is made at: the current one below the partition of a RollingUpdate (or,
+    without a partition, below the pods already at the current revision), the update revision otherwise."""
+    strategy = spec_of(sts).get("updateStrategy") or {}
+    if strategy.get("type", "RollingUpdate") != "RollingUpdate":
+        return update
+    start = start_ordinal(sts)
+    if "partition" in (strategy.get("rollingUpdate") or {}):
+        below = start + partition_of(sts)
+    else:
+        below = start + int((sts.get("status") or {}).get("currentReplicas") or 0)
+    return current if ordinal < below else update
 
 
 def claim_name(template: Object, sts: Object, ordinal: int) -> str:
@@ -152,8 +167,8 @@ class Step:
     waiting: str = ""
 
 
-def plan(sts: Object, pods: list[Object], moment: datetime) -> Step:
-    """The next step for a set, from its pods (owned, any state)."""
+def plan(sts: Object, pods: list[Object], moment: datetime, update: str | None = None) -> Step:
+    """The next step for a set, from its pods (owned, any state) and its update revision's name."""
     spec = spec_of(sts)
     ordered = spec.get("podManagementPolicy", "OrderedReady") != "Parallel"
     min_ready = int(spec.get("minReadySeconds") or 0)
@@ -199,22 +214,21 @@ def plan(sts: Object, pods: list[Object], moment: datetime) -> Step:
             return step
     if step.delete:
         return step
-    return _rolling_update(sts, by_ordinal, wanted, min_ready, moment)
+    return _rolling_update(sts, by_ordinal, wanted, min_ready, moment, update or update_revision(sts))
 
 
 def _rolling_update(
-    sts: Object, by_ordinal: dict[int, Object], wanted: range, min_ready: int, moment: datetime
+    sts: Object, by_ordinal: dict[int, Object], wanted: range, min_ready: int, moment: datetime, revision: str
 ) -> Step:
     strategy = spec_of(sts).get("updateStrategy") or {}
     if strategy.get("type", "RollingUpdate") != "RollingUpdate":
         return Step()
-    partition = int((strategy.get("rollingUpdate") or {}).get("partition") or 0)
-    revision = update_revision(sts)
+    partition = partition_of(sts)
     for ordinal in reversed(wanted):
         if ordinal < wanted.start + partition:
             break
         pod = by_ordinal[ordinal]
-        if revision_of(pod) != revision and not pod["metadata"].get("deletionTimestamp"):
+        if revision_of_pod(pod) != revision and not pod["metadata"].get("deletionTimestamp"):
             return Step(delete=[pod], waiting=f"updating {pod['metadata']['name']}")
         if not healthy(pod, min_ready, moment):
             return Step(waiting=f"waiting for {pod['metadata']['name']} to be healthy")
@@ -243,12 +257,14 @@ def claims_to_delete(sts: Object, pods: list[Object], claims: list[Object]) -> l
     return doomed
 
 
-def statefulset_status(sts: Object, pods: list[Object], moment: datetime) -> Object:
+def statefulset_status(
+    sts: Object, pods: list[Object], moment: datetime, current_revision: str = "", update: str = ""
+) -> Object:
     """Counts and revisions (``computeReplicaStatus`` + ``completeRollingUpdate``)."""
     current = sts.get("status") or {}
     min_ready = int(spec_of(sts).get("minReadySeconds") or 0)
-    update = update_revision(sts)
-    current_revision = current.get("currentRevision") or update
+    update = update or update_revision(sts)
+    current_revision = current_revision or current.get("currentRevision") or update
     running_ready = [
         p for p in pods if phase(p) == "Running" and is_ready(p) and not p["metadata"].get("deletionTimestamp")
     ]
@@ -257,8 +273,8 @@ def statefulset_status(sts: Object, pods: list[Object], moment: datetime) -> Obj
         "replicas": len(pods),
         "readyReplicas": len(running_ready),
         "availableReplicas": sum(1 for p in running_ready if is_available(p, min_ready, moment)),
-        "currentReplicas": sum(1 for p in pods if revision_of(p) == current_revision),
-        "updatedReplicas": sum(1 for p in pods if revision_of(p) == update),
+        "currentReplicas": sum(1 for p in pods if revision_of_pod(p) == current_revision),
+        "updatedReplicas": sum(1 for p in pods if revision_of_pod(p) == update),
         "currentRevision": current_revision,
         "updateRevision": update,
         "collisionCount": int(current.get("collisionCount") or 0),

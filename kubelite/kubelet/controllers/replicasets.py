@@ -12,15 +12,12 @@ import logging
 from kubelite.apiserver.selectors import LabelSelector, SelectorError
 from kubelite.client import Object
 from kubelite.kubelet.controllers.caches import Caches
-from kubelite.kubelet.controllers.informer import key_of
 from kubelite.kubelet.controllers.ownership import (
     claim,
     controller_ref,
     is_deleting,
     labels_of,
     owner_reference,
-    with_owner,
-    without_owner,
 )
 from kubelite.kubelet.controllers.podstate import is_active, now
 from kubelite.kubelet.controllers.queue import WorkQueue
@@ -31,6 +28,7 @@ from kubelite.kubelet.controllers.scaling import (
     replicaset_status,
 )
 from kubelite.kubelet.controllers.writes import Writer
+from kubelite.kubelet.informer import key_of
 
 log = logging.getLogger(__name__)
 
@@ -106,37 +104,14 @@ class ReplicaSetController:
         if selector is None:
             return None
         candidates = [p for p in self.caches.pods.list(namespace) if is_active(p)]
-        claimed = claim(rs, selector, candidates)
-        for pod in claimed.adopt:
-            adopted = await self.writer.patch(
-                self.caches.pods,
-                pod,
-                {
-                    "metadata": {
-                        "ownerReferences": with_owner(pod, rs),
-                        "resourceVersion": pod["metadata"]["resourceVersion"],
-                    }
-                },
-            )
-            claimed.owned.append(adopted)
-        for pod in claimed.release:
-            await self.writer.patch(
-                self.caches.pods,
-                pod,
-                {
-                    "metadata": {
-                        "ownerReferences": without_owner(pod, rs["metadata"]["uid"]) or None,
-                        "resourceVersion": pod["metadata"]["resourceVersion"],
-                    }
-                },
-            )
+        owned = await self.writer.settle(self.caches.pods, rs, claim(rs, selector, candidates))
         if not is_deleting(rs):
-            diff = replica_diff(len(claimed.owned), int((rs.get("spec") or {}).get("replicas", 1)))
+            diff = replica_diff(len(owned), int((rs.get("spec") or {}).get("replicas", 1)))
             template = (rs.get("spec") or {}).get("template") or {}
             for _ in range(diff):
                 body = pod_from_template(rs, template, generate_name=f"{name}-")
                 await self.writer.create(self.caches.pods, namespace, body)
-            for pod in pods_to_delete(claimed.owned, -diff):
+            for pod in pods_to_delete(owned, -diff):
                 await self.writer.delete(self.caches.pods, pod)
         return await self._sync_status(rs, selector)
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 
 from kubelite.client import Kube, KubeError, Object
-from kubelite.kubelet.controllers.informer import Informer
+from kubelite.kubelet.controllers.ownership import Claim, with_owner, without_owner
+from kubelite.kubelet.informer import Informer
 
 
 class Writer:
@@ -57,3 +58,25 @@ class Writer:
             cache.apply(answer)  # graceful: the object stays until its finalizers or kubelet let it go
         else:
             cache.forget(obj)
+
+    async def settle(self, cache: Informer, owner: Object, claimed: Claim) -> list[Object]:
+        """Write a claim (:func:`~kubelite.kubelet.controllers.ownership.claim`): add the owner's controller
+        reference to what it adopts, remove it from what it releases; the objects it owns afterwards.
+
+        Each patch carries the resourceVersion it decided on, so an object that changed meanwhile is not adopted
+        on stale grounds (the conflict brings the reconcile back).
+        """
+        owned = list(claimed.owned)
+        for obj in claimed.adopt:
+            patch = {"metadata": {"ownerReferences": with_owner(obj, owner), "resourceVersion": _resource_version(obj)}}
+            owned.append(await self.patch(cache, obj, patch))
+        for obj in claimed.release:
+            refs = without_owner(obj, owner["metadata"]["uid"]) or None
+            await self.patch(
+                cache, obj, {"metadata": {"ownerReferences": refs, "resourceVersion": _resource_version(obj)}}
+            )
+        return owned
+
+
+def _resource_version(obj: Object) -> str:
+    return str(obj["metadata"]["resourceVersion"])

@@ -19,7 +19,7 @@ import logging
 from pathlib import Path
 
 from kubelite.client import ENDPOINTS, PODS, SERVICES, Kube, KubeError, Object
-from kubelite.kubelet.controllers.informer import Informer
+from kubelite.kubelet.informer import Informer
 from kubelite.kubelet.network.names import names_table, write_table
 from kubelite.kubelet.network.proxy_rules import Listen, Rule, load_balancer_ingress, rules
 

@@ -28,6 +28,17 @@ from tests.integration.waiting import wait_for
 NODE = "kubelet-test"
 
 
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, and SIGKILL when it has not exited 15 s later."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -40,6 +51,8 @@ class KubeletProcess:
         self.root = root
         self.node = node
         self.port = free_port()
+        # NB: a range of its own, so pods of kubelets other test runs left on this machine never share an address.
+        self.pod_cidr = f"127.{230 + self.port % 8}.{self.port // 8 % 256}.0/24"
         self.controllers = controllers
         self.process: subprocess.Popen[bytes] | None = None
         self.kube = Kube.from_kubeconfig(server.kubeconfig)
@@ -61,6 +74,8 @@ class KubeletProcess:
                 str(self.root),
                 "--port",
                 str(self.port),
+                "--pod-cidr",
+                self.pod_cidr,
                 f"--controllers={str(self.controllers).lower()}",
                 "-v",
                 "2",
@@ -91,13 +106,8 @@ class KubeletProcess:
         self.process.wait(10)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            stop_process(self.process)
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"

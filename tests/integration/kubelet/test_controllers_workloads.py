@@ -7,9 +7,17 @@ from collections.abc import Iterator
 
 import pytest
 
-from kubelite.client import DEPLOYMENTS, NODES, PODS, REPLICASETS, STATEFULSETS, Kube
+from kubelite.client import (
+    CONTROLLERREVISIONS,
+    DEPLOYMENTS,
+    NODES,
+    PERSISTENTVOLUMECLAIMS,
+    PODS,
+    REPLICASETS,
+    STATEFULSETS,
+    Kube,
+)
 from kubelite.kubelet.controllers import run_controllers
-from kubelite.kubelet.controllers.caches import PERSISTENTVOLUMECLAIMS
 from tests.integration.kubelet.workloads import in_thread, run_pods
 from tests.integration.server import RunningServer
 from tests.integration.waiting import wait_for
@@ -209,3 +217,67 @@ def test_binder_binds_only_to_a_ready_node(kubelite: RunningServer, kube: Kube) 
         "PodScheduled=True",
     )
     assert scheduled["status"] == "True"
+
+
+def test_statefulset_keeps_revisions_and_recreates_below_the_partition_at_the_current_one(
+    kubelite: RunningServer, kube: Kube
+) -> None:
+    kubelite.kubectl("create", "namespace", "rev")
+    sts = {
+        "apiVersion": "apps/v1",
+        "kind": "StatefulSet",
+        "metadata": {"name": "kv"},
+        "spec": {
+            "replicas": 2,
+            "serviceName": "kv",
+            "podManagementPolicy": "Parallel",
+            "selector": {"matchLabels": {"app": "kv"}},
+            "template": {
+                "metadata": {"labels": {"app": "kv"}},
+                # NB: left unbound (no such scheduler), so a deleted pod goes at once without a kubelet.
+                "spec": {"schedulerName": "nobody", "containers": [{"name": "c", "image": "etcd:1"}]},
+            },
+        },
+    }
+    kubelite.kubectl("-n", "rev", "create", "-f", "-", input=json.dumps(sts))
+
+    def settled(revisions: int) -> dict | None:  # type: ignore[type-arg]
+        run_pods(kube, "rev", "app=kv")
+        found = kube.list(CONTROLLERREVISIONS, "rev")
+        status = (kube.get(STATEFULSETS, "rev", "kv") or {}).get("status") or {}
+        return status if len(found) == revisions and status.get("readyReplicas") == 2 else None
+
+    first = wait_for(lambda: settled(1), "one revision and two ready members")
+    (revision,) = kube.list(CONTROLLERREVISIONS, "rev")
+    assert revision["metadata"]["name"] == first["currentRevision"] == first["updateRevision"]
+    assert revision["revision"] == 1
+    assert revision["data"]["spec"]["template"]["spec"]["containers"][0]["image"] == "etcd:1"
+    assert revision["metadata"]["ownerReferences"][0]["kind"] == "StatefulSet"
+
+    # A new template with partition 1: kv-1 moves to the update revision, kv-0 stays at the current one.
+    patch = {
+        "spec": {
+            "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": 1}},
+            "template": {"spec": {"containers": [{"name": "c", "image": "etcd:2"}]}},
+        }
+    }
+    kubelite.kubectl("-n", "rev", "patch", "statefulset", "kv", "--type=merge", "-p", json.dumps(patch))
+
+    def rolled() -> dict | None:  # type: ignore[type-arg]
+        status = settled(2)
+        return status if status and status.get("updatedReplicas") == 1 else None
+
+    second = wait_for(rolled, "kv-1 at the update revision")
+    assert second["currentRevision"] == first["currentRevision"] != second["updateRevision"]
+    kv1 = kube.get(PODS, "rev", "kv-1") or {}
+    assert kv1["metadata"]["labels"]["controller-revision-hash"] == second["updateRevision"]
+    assert kv1["spec"]["containers"][0]["image"] == "etcd:2"
+
+    # kv-0 deleted below the partition comes back at the current revision, with the current template.
+    old_uid = (kube.get(PODS, "rev", "kv-0") or {})["metadata"]["uid"]
+    kube.request("DELETE", PODS.item("rev", "kv-0"), {"gracePeriodSeconds": 0})
+    again = wait_for(
+        lambda: (p := kube.get(PODS, "rev", "kv-0")) and p["metadata"]["uid"] != old_uid and p, "kv-0 recreated"
+    )
+    assert again["metadata"]["labels"]["controller-revision-hash"] == first["currentRevision"]
+    assert again["spec"]["containers"][0]["image"] == "etcd:1"

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from kubelite.client import PODS
+from kubelite.kubelet.network.podips import in_range
 from tests.integration.kubelet.conftest import KubeletProcess, container_status, is_ready, pid_alive, wait_gone
 from tests.integration.waiting import wait_for
 
@@ -22,7 +23,7 @@ PY = "python:3.11"
 
 def _logs(kubelet: KubeletProcess, pod: str, container: str, query: str = "") -> str:
     with urllib.request.urlopen(kubelet.url(f"/containerLogs/default/{pod}/{container}{query}"), timeout=10) as r:
-        return r.read().decode()
+        return str(r.read().decode())
 
 
 def test_a_python_pod_runs_becomes_ready_and_logs(bare_kubelet: KubeletProcess) -> None:
@@ -41,7 +42,7 @@ def test_a_python_pod_runs_becomes_ready_and_logs(bare_kubelet: KubeletProcess) 
     pod = bare_kubelet.wait_pod("hello", is_ready, "pod hello to be Ready")
     status = pod["status"]
     assert status["phase"] == "Running"
-    assert status["podIP"].startswith("127.244.")
+    assert in_range(status["podIP"], bare_kubelet.pod_cidr)
     assert status["hostIP"] == "127.0.0.1"
     main = container_status(pod, "main")
     assert main["ready"] is True

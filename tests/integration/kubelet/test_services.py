@@ -47,7 +47,10 @@ def kube(kubelite: RunningServer, names_path: Path) -> Iterator[Kube]:
 class _Echo(socketserver.BaseRequestHandler):
     def handle(self) -> None:
         data = self.request.recv(1024)
-        self.request.sendall(self.server.server_address[0].encode() + b":" + data)  # type: ignore[attr-defined]
+        address = self.server.server_address
+        assert isinstance(address, tuple)
+        host = str(address[0])
+        self.request.sendall(host.encode() + b":" + data)
 
 
 @pytest.fixture

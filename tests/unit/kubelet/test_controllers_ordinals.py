@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kubelite.kubelet.controllers import ordinals
+from kubelite.kubelet.controllers.revisions import REVISION_LABEL
 from tests.unit.kubelet.workloads import pod
 
 NOW = datetime(2024, 1, 1, 1, tzinfo=UTC)
@@ -32,7 +33,7 @@ def member(
     sts: dict[str, Any], ordinal: int, *, ready: bool = True, revision: str | None = None, **kw: Any
 ) -> dict[str, Any]:
     p = pod(f"db-{ordinal}", ready=ready, labels={"app": "db"}, **kw)
-    p["metadata"]["labels"][ordinals.REVISION_LABEL] = revision or ordinals.update_revision(sts)
+    p["metadata"]["labels"][REVISION_LABEL] = revision or ordinals.update_revision(sts)
     return p
 
 

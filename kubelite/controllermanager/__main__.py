@@ -1,0 +1,5 @@
+import sys
+
+from kubelite.controllermanager.command import main
+
+sys.exit(main(sys.argv[1:]))

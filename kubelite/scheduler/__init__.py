@@ -1,0 +1,1 @@
+"""``kubelite scheduler``: kube-scheduler for clusters kubelite hosts (a shoot's control plane)."""
