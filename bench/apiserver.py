@@ -13,6 +13,10 @@ The servers, each started as its own process and measured alone, so it has a cor
   fsync per commit, and with ``--unsafe-no-fsync``, which is as durable as kubelite's SQLite (WAL with
   ``synchronous=NORMAL``: survives a killed process, not a power loss).
 * **kmock**: the in-memory Kubernetes emulator of the ``kmock`` package, behind its aiohttp server.
+* **kubelite-rbac**: ``kubelite`` with ``--authorization-mode=RBAC`` and a static-token user who is *not* in
+  ``system:masters``, bound to the aggregated ``admin`` ClusterRole (plus namespaces): every request is
+  authenticated and judged by RBAC. Set beside **kubelite** (AlwaysAllow, admin token), it prices authentication
+  and authorization per request.
 
 This process is the load generator: asyncio with one aiohttp session per phase whose connection pool is as large as
 the phase's concurrency, and the same request, parsing and timing code for every server, so the client costs the same
@@ -431,11 +435,17 @@ async def removed_after(directory: Path) -> AsyncIterator[Path]:
 
 @contextlib.asynccontextmanager
 async def kubelite(
-    workdir: Path, profile: Path | None, *, name: str = "kubelite", etcd_url: str | None = None
+    workdir: Path,
+    profile: Path | None,
+    *,
+    name: str = "kubelite",
+    etcd_url: str | None = None,
+    extra_args: tuple[str, ...] = (),
 ) -> AsyncIterator[tuple[Server, KubeClient]]:
     """``kubelite apiserver`` on SQLite, or with ``etcd_url`` on the etcd3 backend over that etcd."""
     data, kubeconfig = workdir / name, workdir / f"{name}.kubeconfig"
     args = ["apiserver", "--data-dir", str(data), "--secure-port", "0", "--write-kubeconfig", str(kubeconfig)]
+    args += extra_args
     if etcd_url is not None:
         args += ["--storage-backend=etcd3", f"--etcd-servers={etcd_url}"]
     if profile is None:
@@ -776,6 +786,150 @@ async def bench_kubelite(workdir: Path, scale: Scale, profile: Path | None) -> R
     return report
 
 
+#: The user of the RBAC mode: a static token, no privileged group.
+RBAC_TOKEN, RBAC_USER = "bench-rbac-token", "bench"
+
+
+async def bench_kubelite_rbac(workdir: Path, scale: Scale) -> Report:
+    """kubelite enforcing RBAC for a user bound to the aggregated ``admin`` role: the request table only (watch and
+    big lists add nothing that depends on authorization)."""
+    report = Report("kubelite-rbac", scale)
+    tokens = workdir / "rbac-tokens.csv"
+    tokens.write_text(f"{RBAC_TOKEN},{RBAC_USER},1000\n")
+    extra = ("--authorization-mode=RBAC", f"--token-auth-file={tokens}")
+    async with kubelite(workdir, None, name="kubelite-rbac", extra_args=extra) as (server, admin):
+        await _grant_admin(admin)
+        client = KubeClient("kubelite-rbac", admin.base_url, token=RBAC_TOKEN, ssl_context=admin.ssl_context)
+        report.idle = memory(server.proc.pid)
+        await measure_ops(client, report, scale)
+        report.loaded = memory(server.proc.pid)
+    return report
+
+
+async def _grant_admin(admin: KubeClient) -> None:
+    """Bind the bench user to ``admin`` cluster-wide and to creating namespaces; wait until RBAC says yes."""
+    rbac = f"{admin.base_url}/apis/rbac.authorization.k8s.io/v1"
+    subject = [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": RBAC_USER}]
+    objects = [
+        (
+            "clusterroles",
+            {
+                "metadata": {"name": "bench-namespaces"},
+                "rules": [{"apiGroups": [""], "resources": ["namespaces"], "verbs": ["create", "get"]}],
+            },
+        ),
+        *(
+            (
+                "clusterrolebindings",
+                {
+                    "metadata": {"name": f"bench-{role}"},
+                    "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role},
+                    "subjects": subject,
+                },
+            )
+            for role in ("admin", "bench-namespaces")
+        ),
+    ]
+    review = {
+        "apiVersion": "authorization.k8s.io/v1",
+        "kind": "SubjectAccessReview",
+        "spec": {"user": RBAC_USER, "resourceAttributes": {"verb": "update", "resource": "configmaps"}},
+    }
+    async with admin.session(4) as s:
+        for plural, body in objects:
+            await admin._request(s, "POST", f"{rbac}/{plural}", json.dumps(body).encode(), JSON_HEADERS)
+        url = f"{admin.base_url}/apis/authorization.k8s.io/v1/subjectaccessreviews"
+        for _ in range(200):  # the aggregation controller fills "admin" moments after start
+            answer = json.loads(await admin._request(s, "POST", url, json.dumps(review).encode(), JSON_HEADERS))
+            if answer["status"]["allowed"]:
+                return
+            await asyncio.sleep(0.05)
+    raise RuntimeError("the bench user was never allowed to update configmaps")
+
+
+def authorization_micros() -> float:
+    """Microseconds one RBAC decision takes in-process: the default roles with admin/edit/view aggregated, 1,000
+    other users' bindings, and the bench user bound to ``admin`` asking to update a ConfigMap (a rule deep in the
+    aggregated role). A figure independent of the machine's other load, unlike the rates beside it."""
+    import timeit  # noqa: PLC0415
+
+    from kubelite.apiserver.authorization.aggregation import aggregated_rules  # noqa: PLC0415
+    from kubelite.apiserver.authorization.attributes import Attributes  # noqa: PLC0415
+    from kubelite.apiserver.authorization.authorizer import build_chain  # noqa: PLC0415
+    from kubelite.apiserver.authorization.bootstrap import defaults  # noqa: PLC0415
+    from kubelite.apiserver.authorization.cache import PREFIX, RBACCache  # noqa: PLC0415
+    from kubelite.apiserver.user import UserInfo  # noqa: PLC0415
+
+    cache = RBACCache.__new__(RBACCache)
+    RBACCache.__init__(cache, None)  # type: ignore[arg-type]  # filled by hand, never run against storage
+
+    def put(plural: str, body: dict[str, Any]) -> None:
+        cache.apply(plural, f"{PREFIX}{plural}/{body['metadata']['name']}", body)
+
+    for plural, body in defaults():
+        put(plural, body)
+    for name in ("view", "edit", "admin"):  # in aggregation order
+        put(
+            "clusterroles",
+            {**cache.cluster_roles[name], "rules": aggregated_rules(cache.cluster_roles[name], cache.cluster_roles)},
+        )
+    ref = {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole"}
+    for i in range(1000):
+        subjects = [{"kind": "User", "name": f"user-{i}"}]
+        put(
+            "clusterrolebindings",
+            {"metadata": {"name": f"b{i}"}, "roleRef": {**ref, "name": "view"}, "subjects": subjects},
+        )
+    put(
+        "clusterrolebindings",
+        {
+            "metadata": {"name": "bench"},
+            "roleRef": {**ref, "name": "admin"},
+            "subjects": [{"kind": "User", "name": "bench"}],
+        },
+    )
+    chain = build_chain(["RBAC"], cache)
+    attributes = Attributes(
+        UserInfo("bench", ("system:authenticated",)), "update", namespace="n", resource="configmaps"
+    )
+    assert chain.authorize(attributes).allowed
+    count = 20_000
+    return timeit.timeit(lambda: chain.authorize(attributes), number=count) / count * 1e6
+
+
+def rbac_cost(reports: dict[str, Report]) -> list[str]:
+    """kubelite with RBAC beside kubelite without, per operation: what authentication and authorization cost."""
+    plain, rbac = reports.get("kubelite"), reports.get("kubelite-rbac")
+    if plain is None or rbac is None or not rbac.ops:
+        return []
+    out = [
+        "",
+        "## Authentication and RBAC per request",
+        "",
+        "kubelite-rbac (a token user judged by RBAC, bound to the aggregated admin role) beside kubelite (AlwaysAllow,"
+        " the admin token) in the same run. Cost: how much lower the rate is with RBAC (goal: under 10%).",
+        "",
+        "| operation | clients | kubelite | kubelite-rbac | cost |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for operation in OPERATIONS:
+        for clients in LEVELS:
+            a, b = plain.ops.get((operation, clients)), rbac.ops.get((operation, clients))
+            if a is None or b is None or not a.rate:
+                continue
+            cost = (1 - b.rate / a.rate) * 100
+            out.append(f"| {operation} | {clients} | {a.rate:,.0f}/s | {b.rate:,.0f}/s | {cost:+.1f}% |")
+    micros = authorization_micros()
+    get = plain.ops.get(("get", 1))
+    share = f", {micros / (get.p(0.5) * 1e6) * 100:.2f}% of kubelite's p50 GET at 1 client" if get else ""
+    out += [
+        "",
+        f"One RBAC decision in-process (default roles aggregated, 1,000 other bindings): {micros:.1f} µs{share}."
+        " The rates above move with the machine's other load; this figure does not.",
+    ]
+    return out
+
+
 async def bench_kubelite_etcd(workdir: Path, scale: Scale, profile: Path | None) -> Report:
     """kubelite on its etcd3 backend over a single-member etcd of its own, started and stopped around it (kubelite
     stops first, then etcd, and both data directories are removed before the next server starts)."""
@@ -1018,6 +1172,7 @@ def render(
                 cells = " | ".join(_fmt_rate(report.ops.get((operation, c))) for c in LEVELS)
                 out.append(f"| {report.name} | {operation} | {cells} |")
     out += backends(reports)
+    out += rbac_cost(reports)
     out += [
         "",
         "## Large LISTs",
@@ -1273,7 +1428,7 @@ async def measure_etcd_clients(workdir: Path) -> str:
 
 # -- main -------------------------------------------------------------------------------------------------------------
 
-SERVERS = ("kubelite", "kubelite-etcd", "etcd", "etcd-nofsync", "kmock")
+SERVERS = ("kubelite", "kubelite-rbac", "kubelite-etcd", "etcd", "etcd-nofsync", "kmock")
 
 
 async def run(args: argparse.Namespace, command: str) -> str:
@@ -1292,6 +1447,7 @@ async def run(args: argparse.Namespace, command: str) -> str:
             log(f"== {name}")
             runner: Callable[[], Awaitable[Report]] = {
                 "kubelite": lambda: bench_kubelite(workdir, scale, args.profile_kubelite),
+                "kubelite-rbac": lambda: bench_kubelite_rbac(workdir, scale),
                 "kubelite-etcd": lambda: bench_kubelite_etcd(workdir, scale, etcd_profile),
                 "etcd": lambda: bench_etcd(workdir, scale, fsync=True),
                 "etcd-nofsync": lambda: bench_etcd(workdir, scale, fsync=False),

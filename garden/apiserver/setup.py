@@ -16,6 +16,8 @@ from garden.apiserver.adminkubeconfig import AdminKubeconfigHandler
 from garden.apiserver.admission import GardenAdmission, StoreReader
 from garden.apiserver.columns import OVERLAYS
 from garden.apiserver.informer import Informer
+from garden.apiserver.seed_authorizer import SeedAuthorizer
+from garden.apiserver.tenancy import BindingSecretAccess, bootstrap_project_roles
 from kubelite.apiserver.errors import APIError
 from kubelite.apiserver.server import APIServer, Setup
 from kubelite.apiserver.store import RequestContext
@@ -36,6 +38,15 @@ def garden_setup(options: AdmissionOptions | None = None, kinds: Iterable[type[R
         informers = {key: Informer(server.storage, f"/registry/{key[0]}/{key[1]}/") for key in INFORMED}
         reader = StoreReader(server.store, informers)
         server.admission.add(GardenAdmission(Chain(plugins(reader, options or AdmissionOptions()))))
+        server.admission.add(BindingSecretAccess(server.authorizer))
+        server.add_authorizer(
+            SeedAuthorizer(
+                informers[("core.gardener.cloud", "shoots")],
+                informers[("core.gardener.cloud", "secretbindings")],
+                informers[("security.gardener.cloud", "credentialsbindings")],
+            )
+        )
+        server.startup_hooks.append(bootstrap_project_roles)
         server.startup_hooks.append(_crd_installer(models))
         server.startup_hooks.append(_informer_starter(informers))
 

@@ -15,8 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kubelite.apiserver.audit.policy import PolicyError, load_policy
+from kubelite.apiserver.auth.jwt import KeyFileError, load_private_key, load_public_keys
 from kubelite.apiserver.auth.tokens import TokenFileError, load_token_file
+from kubelite.apiserver.authorization.authorizer import parse_modes
 from kubelite.apiserver.compat_flags import add_accepted_flags, log_accepted_flags
+from kubelite.apiserver.encryption.config import ConfigError, load_config
 from kubelite.apiserver.storage import BACKENDS, EtcdOptions
 from kubelite.apiserver.storage.etcd import parse_servers
 
@@ -104,6 +108,111 @@ def _go_bool(text: str) -> bool:
     raise argparse.ArgumentTypeError(f"{text!r} is not true or false")
 
 
+def _duration(text: str) -> int:
+    """A Go duration (``24h``, ``1h30m``, ``3600s``) in whole seconds."""
+    units = {"h": 3600, "m": 60, "s": 1}
+    total, number = 0.0, ""
+    for char in text.strip():
+        if char.isdigit() or char == ".":
+            number += char
+        elif char in units and number:
+            total += float(number) * units[char]
+            number = ""
+        else:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a duration like 24h or 90m")
+    if number or total <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a duration like 24h or 90m")
+    return int(total)
+
+
+def _csv(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def security_arguments(p: argparse.ArgumentParser) -> None:
+    """Authorization, service-account tokens, encryption at rest and audit (docs/operations/security.md)."""
+    p.add_argument(
+        "--authorization-mode",
+        default="AlwaysAllow",
+        metavar="MODES",
+        help="comma-separated authorizers in order: AlwaysAllow (default), AlwaysDeny, RBAC, Node",
+    )
+    p.add_argument(
+        "--service-account-signing-key-file",
+        type=Path,
+        metavar="PATH",
+        help="RSA or EC P-256 PEM key that signs service-account tokens (default: generated in the data dir)",
+    )
+    p.add_argument(
+        "--service-account-key-file",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="PEM keys or certificates that verify service-account tokens (repeatable)",
+    )
+    p.add_argument(
+        "--service-account-issuer",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="token issuer; the first is written into new tokens, all are accepted (repeatable)",
+    )
+    p.add_argument(
+        "--api-audiences", type=_csv, default=[], metavar="LIST", help="audiences the API accepts (default: the issuer)"
+    )
+    p.add_argument(
+        "--service-account-lookup",
+        type=_go_bool,
+        nargs="?",
+        const=True,
+        default=True,
+        help="refuse tokens whose service account or bound object is gone (default: true)",
+    )
+    p.add_argument(
+        "--service-account-max-token-expiration",
+        type=_duration,
+        metavar="DURATION",
+        help="cap on requested token lifetimes (e.g. 24h)",
+    )
+    p.add_argument(
+        "--encryption-provider-config",
+        type=Path,
+        metavar="PATH",
+        help="EncryptionConfiguration (apiserver.config.k8s.io/v1): resources encrypted at rest",
+    )
+    p.add_argument("--audit-log-path", metavar="PATH", help="write audit events here as JSON lines (- for stdout)")
+    p.add_argument(
+        "--audit-policy-file", type=Path, metavar="PATH", help="audit.k8s.io/v1 Policy (default: all at Metadata)"
+    )
+
+
+def _security_problem(args: argparse.Namespace) -> str | None:
+    """The first problem with the security flags (unreadable key, bad policy...), or None."""
+    try:
+        parse_modes(args.authorization_mode)
+    except ValueError as exc:
+        return f"--authorization-mode: {exc}"
+    try:
+        if args.service_account_signing_key_file is not None:
+            load_private_key(args.service_account_signing_key_file)
+        for path in args.service_account_key_file:
+            load_public_keys(path)
+    except (OSError, KeyFileError) as exc:
+        return f"service-account keys: {exc}"
+    if args.encryption_provider_config is not None:
+        try:
+            load_config(args.encryption_provider_config)
+        except ConfigError as exc:
+            return f"--encryption-provider-config: {exc}"
+    if args.audit_policy_file is not None:
+        try:
+            load_policy(args.audit_policy_file)
+        except (OSError, PolicyError) as exc:
+            return f"--audit-policy-file: {exc}"
+    return None
+
+
 def parser(prog: str = PROG, description: str = DESCRIPTION) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=prog, description=description)
     p.add_argument("--bind-address", default="127.0.0.1", help="address to listen on (default: %(default)s)")
@@ -142,6 +251,7 @@ def parser(prog: str = PROG, description: str = DESCRIPTION) -> argparse.Argumen
         default=False,
         help="serve requests without credentials as system:anonymous (default: only health endpoints)",
     )
+    security_arguments(p)
     p.add_argument(
         "--compaction-interval",
         type=float,
@@ -187,6 +297,10 @@ def main(
         except TokenFileError as exc:
             print(f"{prog}: --token-auth-file: {exc}", file=sys.stderr)
             return 2
+    problem = _security_problem(args)
+    if problem is not None:
+        print(f"{prog}: {problem}", file=sys.stderr)
+        return 2
     storage = storage_config(args)
     if isinstance(storage, str):
         print(f"{prog}: {storage}", file=sys.stderr)
@@ -226,6 +340,16 @@ def main(
         write_kubeconfig=args.write_kubeconfig,
         anonymous_auth=args.anonymous_auth,
         compaction_interval=args.compaction_interval,
+        authorization_mode=args.authorization_mode,
+        service_account_signing_key_file=args.service_account_signing_key_file,
+        service_account_key_files=args.service_account_key_file,
+        service_account_issuers=args.service_account_issuer,
+        api_audiences=args.api_audiences,
+        service_account_lookup=args.service_account_lookup,
+        service_account_max_token_expiration=args.service_account_max_token_expiration,
+        encryption_provider_config=args.encryption_provider_config,
+        audit_log_path=args.audit_log_path,
+        audit_policy_file=args.audit_policy_file,
     )
     try:
         run(config, setup)

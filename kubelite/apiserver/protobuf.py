@@ -1126,6 +1126,29 @@ _OTHER_GROUPS: dict[str, dict[int, Field]] = {
         2: repeated("requirements", "meta.LabelSelectorRequirement"),
     },
     "authorization.NonResourceAttributes": {1: string("path"), 2: string("verb")},
+    # The review requests below are decoded up to their spec; a status sent by a client is skipped.
+    "authorization.SelfSubjectRulesReview": {
+        1: message("metadata", "meta.ObjectMeta"),
+        2: message("spec", "authorization.SelfSubjectRulesReviewSpec"),
+    },
+    "authorization.SelfSubjectRulesReviewSpec": {1: string("namespace")},
+    "authorization.SubjectAccessReview": {
+        1: message("metadata", "meta.ObjectMeta"),
+        2: message("spec", "authorization.SubjectAccessReviewSpec"),
+    },
+    "authorization.SubjectAccessReviewSpec": {
+        1: message("resourceAttributes", "authorization.ResourceAttributes"),
+        2: message("nonResourceAttributes", "authorization.NonResourceAttributes"),
+        3: string("user"),
+        4: repeated("groups", "string"),
+        5: mapping("extra", "StringList"),
+        6: string("uid"),
+    },
+    "authentication.TokenReview": {
+        1: message("metadata", "meta.ObjectMeta"),
+        2: message("spec", "authentication.TokenReviewSpec"),
+    },
+    "authentication.TokenReviewSpec": {1: string("token"), 2: repeated("audiences", "string")},
     "authorization.SubjectAccessReviewStatus": {
         1: boolean("allowed", KEEP),
         4: boolean("denied"),
@@ -1169,6 +1192,10 @@ KINDS: Final[dict[tuple[str, str], str]] = {
     ("authentication.k8s.io/v1", "TokenRequest"): "authentication.TokenRequest",
     ("authentication.k8s.io/v1", "SelfSubjectReview"): "authentication.SelfSubjectReview",
     ("authorization.k8s.io/v1", "SelfSubjectAccessReview"): "authorization.SelfSubjectAccessReview",
+    ("authorization.k8s.io/v1", "SelfSubjectRulesReview"): "authorization.SelfSubjectRulesReview",
+    ("authorization.k8s.io/v1", "SubjectAccessReview"): "authorization.SubjectAccessReview",
+    ("authorization.k8s.io/v1", "LocalSubjectAccessReview"): "authorization.SubjectAccessReview",
+    ("authentication.k8s.io/v1", "TokenReview"): "authentication.TokenReview",
 }
 
 

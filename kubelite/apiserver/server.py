@@ -23,24 +23,41 @@ from aiohttp import web
 
 from kubelite.apiserver import kubeconfig
 from kubelite.apiserver.admission import AdmissionChain, NamespaceLifecycle
+from kubelite.apiserver.audit.log import AuditLog
+from kubelite.apiserver.audit.policy import METADATA_ALL, load_policy
 from kubelite.apiserver.auth.bootstrap import BootstrapTokenAuthenticator
 from kubelite.apiserver.auth.chain import Authenticator
+from kubelite.apiserver.auth.jwt import Signer, generate_key, load_private_key, load_public_keys
+from kubelite.apiserver.auth.reviews import AuthenticationReviews
+from kubelite.apiserver.auth.serviceaccounts import DEFAULT_ISSUER, ServiceAccountAuthenticator, TokenIssuer
+from kubelite.apiserver.auth.tokenrequest import TokenRequestHandler
 from kubelite.apiserver.auth.tokens import TokenAuthenticator, load_token_file
+from kubelite.apiserver.authorization.aggregation import AggregationController
+from kubelite.apiserver.authorization.authorizer import Authorizer, RBACAuthorizer, build_chain, parse_modes
+from kubelite.apiserver.authorization.bootstrap import defaults as rbac_defaults
+from kubelite.apiserver.authorization.bootstrap import ensure_defaults
+from kubelite.apiserver.authorization.cache import RBACCache
+from kubelite.apiserver.authorization.escalation import RBACEscalation
+from kubelite.apiserver.authorization.reviews import AuthorizationReviews
 from kubelite.apiserver.builtins import builtin_resources
 from kubelite.apiserver.builtins.pods import BindingHandler, EvictionHandler, LogHandler
 from kubelite.apiserver.controllers.crds import CRDController
 from kubelite.apiserver.controllers.gc import GarbageCollector
 from kubelite.apiserver.controllers.namespaces import NamespaceController
 from kubelite.apiserver.discovery import Discovery
+from kubelite.apiserver.encryption.config import load_config
+from kubelite.apiserver.encryption.storage import EncryptedStorage
 from kubelite.apiserver.errors import APIError
 from kubelite.apiserver.http.app import HTTPApp
 from kubelite.apiserver.http.resources import ResourceHandler
 from kubelite.apiserver.objects import Object
 from kubelite.apiserver.openapi.documents import OpenAPIDocuments
-from kubelite.apiserver.registry import Registry
+from kubelite.apiserver.registry import Overlay, Registry
+from kubelite.apiserver.resources import ResourceType
 from kubelite.apiserver.storage import EtcdOptions, Storage, open_storage
 from kubelite.apiserver.store import RequestContext, Store
 from kubelite.apiserver.store.watches import BOOKMARK_INTERVAL
+from kubelite.apiserver.strategy import Strategy
 from kubelite.apiserver.tls import ServingCerts, ensure_serving_certs, server_context
 from kubelite.apiserver.user import UserInfo
 
@@ -77,6 +94,26 @@ class ServerConfig:
     compaction_interval: float = 300.0
     #: How often a quiet watch that allows bookmarks gets one.
     bookmark_interval: float = BOOKMARK_INTERVAL
+    #: ``--authorization-mode``: comma-separated AlwaysAllow (default), AlwaysDeny, RBAC, Node.
+    authorization_mode: str = "AlwaysAllow"
+    #: Sign service-account tokens with this key (default: one generated into the data dir's pki/).
+    service_account_signing_key_file: Path | None = None
+    #: Further keys that verify service-account tokens (the signing key's public half always does).
+    service_account_key_files: list[Path] = field(default_factory=list)
+    #: Issuers: the first is written into new tokens, all are accepted.
+    service_account_issuers: list[str] = field(default_factory=list)
+    #: Audiences the API accepts in tokens (default: the first issuer).
+    api_audiences: list[str] = field(default_factory=list)
+    #: Check that a token's service account (and bound object) still exist.
+    service_account_lookup: bool = True
+    #: Upper bound of a requested token lifetime, in seconds (None: 2^32).
+    service_account_max_token_expiration: int | None = None
+    #: An EncryptionConfiguration: resources encrypted at rest.
+    encryption_provider_config: Path | None = None
+    #: Where audit events go (``-``: stdout); None: no audit log.
+    audit_log_path: str | None = None
+    #: The audit policy (default with a log path: everything at Metadata).
+    audit_policy_file: Path | None = None
 
 
 class APIServer:
@@ -94,13 +131,45 @@ class APIServer:
         tokens = TokenAuthenticator(load_token_file(config.token_auth_file) if config.token_auth_file else {})
         self.admin_token = _admin_token(config.data_dir)
         tokens.add(self.admin_token, ADMIN)
+        signing_key = (
+            load_private_key(config.service_account_signing_key_file)
+            if config.service_account_signing_key_file
+            else generate_key(config.data_dir / "pki" / "service-account.key")
+        )
+        issuers = config.service_account_issuers or [DEFAULT_ISSUER]
+        audiences = config.api_audiences or [issuers[0]]
+        verify_keys = [signing_key.public_key()]
+        for path in config.service_account_key_files:
+            verify_keys += load_public_keys(path)
+        self.token_issuer = TokenIssuer(Signer(signing_key), issuers[0], audiences)
         self.authenticator = Authenticator(
             tokens,
             client_certificates=config.client_ca_file is not None,
             bootstrap=BootstrapTokenAuthenticator(self._kube_system_secret)
             if config.enable_bootstrap_token_auth
             else None,
+            service_accounts=ServiceAccountAuthenticator(
+                verify_keys, issuers, audiences, self._read_object, lookup=config.service_account_lookup
+            ),
+            audiences=audiences,
         )
+        self.rbac_cache = RBACCache(storage)
+        self.rbac = RBACAuthorizer(self.rbac_cache)
+        self.authorizer = build_chain(parse_modes(config.authorization_mode), self.rbac_cache)
+        self.admission.add(RBACEscalation(self.authorizer, self.rbac))
+        self.registry.register_all(_review_resources())
+        self.registry.overlay("", "serviceaccounts", Overlay(subresources=("token",)))
+        self.resources.register_subresource(
+            "",
+            "serviceaccounts",
+            "token",
+            TokenRequestHandler(self.store, self.token_issuer, config.service_account_max_token_expiration),
+        )
+        self.reviews = {
+            **AuthorizationReviews(self.authorizer, self.rbac).handlers(),
+            **AuthenticationReviews(self.authenticator).handlers(),
+        }
+        self.audit: AuditLog | None = None
         self.crds = CRDController(self.store, self.registry)
         self.resources.register_subresource("", "pods", "binding", BindingHandler(self.store, self.registry))
         self.resources.register_subresource("", "pods", "log", LogHandler(self.store, self.registry))
@@ -129,6 +198,21 @@ class APIServer:
                 return None
             raise
 
+    def add_authorizer(self, authorizer: Authorizer) -> None:
+        """Ask ``authorizer`` before the ``--authorization-mode`` ones (a layer above's, like a webhook)."""
+        self.authorizer.authorizers.insert(0, authorizer)
+
+    async def _read_object(self, kind: str, namespace: str, name: str) -> Object | None:
+        """A Pod, Secret, ServiceAccount or Node by name (for service-account token checks), or None."""
+        rt = self.registry.get("", "v1", _PLURALS[kind])
+        assert rt is not None
+        try:
+            return await self.store.get(rt, namespace if rt.namespaced else None, name)
+        except APIError as exc:
+            if exc.code == 404:
+                return None
+            raise
+
     async def _kube_system_secret(self, name: str) -> Object | None:
         rt = self.registry.get("", "v1", "secrets")
         assert rt is not None
@@ -147,10 +231,16 @@ class APIServer:
 
     async def start(self) -> None:
         await self._ensure_namespaces()
+        self.spawn(self.rbac_cache.run(), name="rbac-cache")
+        await ensure_defaults(self.store, rbac_defaults())
         for hook in self.startup_hooks:
             await hook(self)
         await self.crds.load()
+        await self.rbac_cache.wait_synced()
         controllers = [
+            asyncio.create_task(
+                AggregationController(self.rbac_cache, self.store).run(), name="clusterrole-aggregator"
+            ),
             asyncio.create_task(self.crds.run(), name="crd-controller"),
             asyncio.create_task(GarbageCollector(self.store, self.registry).run(), name="garbage-collector"),
             asyncio.create_task(NamespaceController(self.store, self.registry).run(), name="namespace-controller"),
@@ -165,6 +255,9 @@ class APIServer:
             self.openapi,
             self.authenticator,
             anonymous_auth=self.config.anonymous_auth,
+            authorizer=self.authorizer,
+            reviews=self.reviews,
+            audit=self._audit_log(),
         ).build()
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
         await self._runner.setup()
@@ -176,6 +269,13 @@ class APIServer:
         if self.config.write_kubeconfig is not None:
             kubeconfig.write(self.config.write_kubeconfig, self.url, self.admin_token, self.certs.ca_file)
         log.info("kubelite API server serving on %s", self.url)
+
+    def _audit_log(self) -> AuditLog | None:
+        if self.config.audit_log_path is None:
+            return None
+        policy = load_policy(self.config.audit_policy_file) if self.config.audit_policy_file else METADATA_ALL
+        self.audit = AuditLog(self.config.audit_log_path, policy)
+        return self.audit
 
     def _certs(self) -> ServingCerts:
         if self.config.tls_cert_file and self.config.tls_private_key_file:
@@ -209,7 +309,27 @@ class APIServer:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks = []
+        if self.audit is not None:
+            self.audit.close()
         await self.storage.close()
+
+
+_PLURALS = {"serviceaccount": "serviceaccounts", "pod": "pods", "secret": "secrets", "node": "nodes"}
+
+
+def _review_resources() -> list[ResourceType]:
+    """The review APIs: served (create only), listed in discovery, never stored."""
+    found = []
+    for group, kind, plural, namespaced in (
+        ("authorization.k8s.io", "SelfSubjectAccessReview", "selfsubjectaccessreviews", False),
+        ("authorization.k8s.io", "SelfSubjectRulesReview", "selfsubjectrulesreviews", False),
+        ("authorization.k8s.io", "SubjectAccessReview", "subjectaccessreviews", False),
+        ("authorization.k8s.io", "LocalSubjectAccessReview", "localsubjectaccessreviews", True),
+        ("authentication.k8s.io", "SelfSubjectReview", "selfsubjectreviews", False),
+        ("authentication.k8s.io", "TokenReview", "tokenreviews", False),
+    ):
+        found.append(ResourceType(group, "v1", kind, plural, kind.lower(), namespaced, Strategy(), verbs=("create",)))
+    return found
 
 
 def _log_crash(task: asyncio.Task[None]) -> None:
@@ -253,6 +373,8 @@ async def serve(config: ServerConfig, setup: Setup | None = None) -> AsyncIterat
     """
     config.data_dir.mkdir(parents=True, exist_ok=True)
     storage = await open_storage(config.storage_backend, config.data_dir, etcd=config.etcd)
+    if config.encryption_provider_config is not None:
+        storage = EncryptedStorage(storage, load_config(config.encryption_provider_config))
     server = APIServer(config, storage)
     if setup is not None:
         setup(server)

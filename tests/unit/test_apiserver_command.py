@@ -93,13 +93,10 @@ def test_kube_apiserver_flags_charts_pass_are_accepted_and_named_in_the_log(capl
         ]
     )
     assert args.secure_port == 443
+    # Authorization and service-account flags are honoured now, not merely accepted.
+    assert args.authorization_mode == "Node,RBAC"
+    assert args.service_account_issuer == ["https://api.example.com"]
     with caplog.at_level("WARNING"):
         given = log_accepted_flags(args)
-    assert given == [
-        "--allow-privileged",
-        "--authorization-mode",
-        "--enable-admission-plugins",
-        "--profiling",
-        "--service-account-issuer",
-    ]
-    assert "--authorization-mode is accepted for compatibility and has no effect" in caplog.text
+    assert given == ["--allow-privileged", "--enable-admission-plugins", "--profiling"]
+    assert "--profiling is accepted for compatibility and has no effect" in caplog.text

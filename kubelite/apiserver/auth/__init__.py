@@ -1,3 +1,5 @@
-"""Authentication: who a request comes from. Static tokens now; client certificates and service-account tokens
-arrive with the security work. Authorization (RBAC) is not enforced yet: every authenticated user may do anything.
+"""Authentication: who a request comes from. Client certificates, static tokens, bootstrap tokens and
+service-account tokens (:mod:`.chain` tries them in kube-apiserver's order), impersonation on top, and the
+TokenRequest and authentication review APIs. What the user may then do is :mod:`kubelite.apiserver.authorization`'s
+business.
 """

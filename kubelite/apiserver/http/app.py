@@ -1,4 +1,5 @@
-"""The aiohttp application: authentication, error bodies, and routing to discovery, OpenAPI, health and resources.
+"""The aiohttp application: authentication, impersonation, authorization, audit, error bodies, and routing to
+discovery, OpenAPI, health, the review APIs and resources.
 
 Every failure leaves as a ``kind: Status`` body; an unexpected exception is a 500 with the same shape (and a log
 line with the traceback), never an HTML page.
@@ -14,7 +15,13 @@ from typing import Any
 from aiohttp import web
 
 from kubelite.apiserver import errors
+from kubelite.apiserver.audit.log import ATTRIBUTES, AUTHENTICATED, USER, AuditLog
+from kubelite.apiserver.auth import impersonation
 from kubelite.apiserver.auth.chain import Authenticator
+from kubelite.apiserver.authorization.attributes import Attributes, non_resource_attributes, resource_attributes
+from kubelite.apiserver.authorization.authorizer import AlwaysAllow, Chain
+from kubelite.apiserver.authorization.forbidden import forbidden
+from kubelite.apiserver.authorization.reviews import ReviewHandler
 from kubelite.apiserver.discovery import Discovery
 from kubelite.apiserver.errors import APIError
 from kubelite.apiserver.http import routing
@@ -47,6 +54,9 @@ class HTTPApp:
         *,
         anonymous_auth: bool = False,
         ready: Callable[[], bool] = lambda: True,
+        authorizer: Chain | None = None,
+        reviews: dict[tuple[str, str], ReviewHandler] | None = None,
+        audit: AuditLog | None = None,
     ) -> None:
         self.resources = resources
         self.discovery = discovery
@@ -55,9 +65,13 @@ class HTTPApp:
         self.authenticator = authenticator
         self.anonymous_auth = anonymous_auth
         self.ready = ready
+        self.authorizer = authorizer or Chain([AlwaysAllow()], enforcing=False)
+        self.reviews = reviews or {}
+        self.audit = audit
 
     def build(self) -> web.Application:
-        app = web.Application(middlewares=[self._errors], client_max_size=4 * 1024 * 1024)
+        middlewares = [self._errors] if self.audit is None else [self.audit.middleware, self._errors]
+        app = web.Application(middlewares=middlewares, client_max_size=4 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
         return app
 
@@ -83,19 +97,40 @@ class HTTPApp:
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         user = await self._authenticate(request)
+        request[AUTHENTICATED] = request[USER] = user
+        if impersonation.requested(request.headers):
+            user = impersonation.impersonate(user, request.headers, self.authorizer)
+            request[USER] = user
         path = request.path.rstrip("/") or "/"
+        info = routing.parse(request.method, path, dict(request.query))
+        attributes = self._attributes(user, request, info)
+        request[ATTRIBUTES] = attributes
+        verdict = self.authorizer.authorize(attributes)
+        if not verdict.allowed:
+            raise forbidden(attributes, verdict.reason)
         if _is_health(path):
             return self._health(path, request)
         if path == "/version":
             return respond(_version())
         if path.startswith("/openapi/"):
             return self._openapi(path, request)
-        info = routing.parse(request.method, path, dict(request.query))
         if info is None:
             raise APIError(404, "NotFound", "the server could not find the requested resource")
         if info.verb == "discovery":
             return self._discovery(info, request)
+        review = self.reviews.get((info.group, info.resource))
+        if review is not None and not info.subresource:
+            if info.verb != "create" or info.name:
+                raise errors.method_not_allowed("the server does not allow this method on the requested resource")
+            return await review(request, info, user)
         return await self.resources.handle(request, info, user)
+
+    @staticmethod
+    def _attributes(user: UserInfo, request: web.Request, info: routing.RequestInfo | None) -> Attributes:
+        """What authorization judges: a resource request, or the method and path of anything else."""
+        if info is None or info.verb == "discovery":
+            return non_resource_attributes(user, request.method, request.path)
+        return resource_attributes(user, info)
 
     def _health(self, path: str, request: web.Request) -> web.Response:
         ok = path.startswith("/livez") or path.startswith("/healthz") or self.ready()

@@ -168,7 +168,9 @@ class WriteMixin(StoreBase):
         await self._admit("UPDATE", rt, new, old, ctx, mutate=False, subresource=subresource)
         normalize_meta(new)
         new_m = meta(new)
-        if without(new, "metadata") == without(old, "metadata") and without_rv(new_m) == without_rv(meta(old)):
+        unchanged = without(new, "metadata") == without(old, "metadata") and without_rv(new_m) == without_rv(meta(old))
+        # NB: a value read with an old encryption key is written again even unchanged (key rotation by rewrite).
+        if unchanged and not getattr(current, "stale", False):
             return old  # a no-op write: nothing stored, resourceVersion unchanged
         if ctx.dry_run:
             return new
