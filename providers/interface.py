@@ -9,7 +9,12 @@ for its ``spec.type`` (entry-point group ``garden.providers``, see :mod:`provide
 * an **infrastructure** actuator (network, security groups, roles...), returning the provider status kept in the
   Infrastructure's ``status.providerStatus`` and the state kept in ``status.state``;
 * a **machine driver**: create / delete / list machines, idempotent by machine name, returning provider IDs;
-* optionally **dns** (DNSRecord) and **backup** (BackupBucket) actuators.
+* optionally **dns** (DNSRecord) and **backup** (BackupBucket) actuators;
+* optionally ``control_plane`` (:class:`ControlPlaneProvider`): what a ControlPlane needs of the cloud (a provider
+  without one has nothing to do there, and its ControlPlanes succeed with an empty provider status);
+* optionally ``validate_shoot`` (:class:`ShootValidator`): garden admission hands it a Shoot's spec and refuses the
+  Shoot with every field error it returns. A provider without it gets :func:`config_errors` on each of its typed
+  configs (unknown fields and wrong types are refused either way); :func:`validate_shoot` chooses.
 
 Every call is synchronous (the controllers run it in a worker thread), idempotent and safe to repeat after a crash:
 resources are found by the shoot's technical ID tag before they are created, so a retry never makes a second one.
@@ -22,9 +27,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from garden.api.common import NON_RETRYABLE_CODES, ErrorCode
+from kubelite.apiserver.errors import FieldError, forbidden, invalid, required
 
 #: The tag (AWS) or label key prefix every cloud resource of a shoot carries; the value names the technical ID.
 CLUSTER_TAG_PREFIX = "kubernetes.io/cluster/"
@@ -210,6 +216,100 @@ class BackupActuator(Protocol):
     def delete_entry(self, request: BackupBucketRequest, prefix: str) -> None:
         """Remove one shoot's backups (a BackupEntry: every object under ``prefix``) from the bucket."""
         ...
+
+
+# -- optional: control plane ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ControlPlaneRequest:
+    cluster: ClusterInfo
+    config: BaseModel | None  # the provider's ControlPlaneConfig, parsed from spec.providerConfig
+    purpose: str = "normal"  # "normal" | "exposure"
+    infrastructure_status: JSON | None = None  # the ControlPlane's spec.infrastructureProviderStatus
+
+
+class ControlPlaneActuator(Protocol):
+    def reconcile(self, request: ControlPlaneRequest) -> JSON:
+        """Returns the provider status kept in the ControlPlane's ``status.providerStatus``."""
+        ...
+
+    def delete(self, request: ControlPlaneRequest) -> None: ...
+
+
+@runtime_checkable
+class ControlPlaneProvider(Protocol):
+    """Optional on a Provider (a ``control_plane`` method)."""
+
+    def control_plane(self, cluster: ClusterInfo) -> ControlPlaneActuator: ...
+
+
+# -- optional: admission of provider configs ----------------------------------------------------------------------
+
+#: Where a Shoot keeps each provider config, as admission reports them.
+INFRASTRUCTURE_CONFIG_PATH = "spec.provider.infrastructureConfig"
+CONTROL_PLANE_CONFIG_PATH = "spec.provider.controlPlaneConfig"
+
+
+def worker_config_path(index: int) -> str:
+    return f"spec.provider.workers[{index}].providerConfig"
+
+
+class ShootValidator(Protocol):
+    """Optional on a Provider (a ``validate_shoot`` method): every problem with a Shoot's provider configs."""
+
+    def validate_shoot(self, spec: Mapping[str, Any]) -> list[FieldError]:
+        """``spec`` is the Shoot's ``spec`` as written (after defaulting); paths start at ``spec.provider``."""
+        ...
+
+
+def config_errors(model: type[BaseModel], raw: Any, path: str) -> list[FieldError]:
+    """``raw`` checked against a typed config: one field error per problem, at its path under ``path``."""
+    try:
+        model.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_url=False):
+            where = path + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"])
+            if error["type"] == "missing":
+                problems.append(required(where))
+            elif error["type"] == "extra_forbidden":
+                problems.append(forbidden(where, "unknown field"))
+            else:
+                problems.append(invalid(where, error.get("input"), str(error["msg"])))
+        return problems
+    return []
+
+
+def typed_config_errors(provider: Provider, spec: Mapping[str, Any]) -> list[FieldError]:
+    """What a provider without ``validate_shoot`` gets: each config present checked against its typed model."""
+    provider_spec = spec.get("provider")
+    if not isinstance(provider_spec, Mapping):
+        return []
+    problems: list[FieldError] = []
+    checks = (
+        (provider.infrastructure_config, provider_spec.get("infrastructureConfig"), INFRASTRUCTURE_CONFIG_PATH),
+        (provider.control_plane_config, provider_spec.get("controlPlaneConfig"), CONTROL_PLANE_CONFIG_PATH),
+    )
+    for model, raw, path in checks:
+        if model is not None and raw is not None:
+            problems += config_errors(model, raw, path)
+    workers = provider_spec.get("workers")
+    if provider.worker_config is not None and isinstance(workers, list):
+        for index, worker in enumerate(workers):
+            raw = worker.get("providerConfig") if isinstance(worker, Mapping) else None
+            if raw is not None:
+                problems += config_errors(provider.worker_config, raw, worker_config_path(index))
+    return problems
+
+
+def validate_shoot(provider: Provider, spec: Mapping[str, Any]) -> list[FieldError]:
+    """The provider's own ``validate_shoot`` when it has one, else :func:`typed_config_errors`."""
+    hook = getattr(provider, "validate_shoot", None)
+    if callable(hook):
+        found = hook(spec)
+        return list(found)
+    return typed_config_errors(provider, spec)
 
 
 # -- the provider -------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from garden.admission import landscape, shoot
 from garden.admission.deletion import DeletionConfirmation
+from garden.admission.providerconfigs import ProviderConfigValidation
 from garden.admission.request import Plugin, Reader
 
 
@@ -30,5 +31,6 @@ def plugins(reader: Reader, options: AdmissionOptions) -> list[Plugin]:
     return [
         DeletionConfirmation(),
         *shoot.plugins(reader, options),
+        ProviderConfigValidation(),
         *landscape.plugins(reader, options),
     ]

@@ -283,6 +283,13 @@ class DeploymentSync:
                 driver = None  # the class is gone: nothing left to call the driver with
             if driver is not None:
                 driver.delete(spec, provider_id)
+                if provider_id and self._still_there(driver, spec, provider_id):
+                    # NB: the Machine stays until its VM is gone, so a VM shutting down is never left unaccounted.
+                    if _phase(machine) != "Terminating":
+                        self._machine_status(
+                            machine, "Terminating", "Delete", "Processing", f"Waiting for {provider_id} to go"
+                        )
+                    return
         finalizers = [f for f in machine["metadata"].get("finalizers") or [] if f != FINALIZER]
         self.seed.patch(
             MACHINES,
@@ -290,6 +297,11 @@ class DeploymentSync:
             name,
             {"metadata": {"finalizers": finalizers, "resourceVersion": machine["metadata"]["resourceVersion"]}},
         )
+
+    @staticmethod
+    def _still_there(driver: MachineDriver, spec: MachineSpec, provider_id: str) -> bool:
+        """Whether the driver still lists the VM as anything but terminated (it is shutting down)."""
+        return any(info.provider_id == provider_id and info.state != "Terminated" for info in driver.list(spec.cluster))
 
     # -- sets ------------------------------------------------------------------------------------------------------
 

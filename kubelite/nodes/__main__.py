@@ -27,6 +27,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lease-duration-seconds", type=int, default=DEFAULT_LEASE_DURATION_SECONDS)
     p.add_argument("--status-interval", type=float, default=60.0, help="seconds between unchanged status posts")
     p.add_argument("--fault-poll", type=float, default=1.0, help="seconds between reads of the fault annotation")
+    p.add_argument(
+        "--no-pods",
+        dest="run_pods",
+        action="store_false",
+        help="leave the pods bound to this node alone (default: report them running, finish their deletion)",
+    )
     p.add_argument("--state-dir", type=Path, help="where the bootstrap kubeconfig is written (default: a temp dir)")
     return p
 
@@ -52,6 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         lease_duration_seconds=args.lease_duration_seconds,
         status_interval=args.status_interval,
         fault_poll=args.fault_poll,
+        run_pods=args.run_pods,
     )
     asyncio.run(serve(config, args.state_dir))
     return 0

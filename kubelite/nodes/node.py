@@ -5,7 +5,8 @@
 (:mod:`.userdata`), registers the Node with the provider ID, zone, region and instance-type labels, and keeps its
 Lease and ``Ready`` condition through :class:`~kubelite.nodes.heartbeat.Heartbeat`. Every call is made with the
 bootstrap token itself: there is no certificate signing request step (the API server grants the token's user
-what a kubelet needs).
+what a kubelet needs). Pods bound to the node are reported running, without processes, and their deletion is
+finished by the node (:mod:`.pods`), unless ``--no-pods``.
 
 Fault injection, for tests (:data:`SIMULATE_ANNOTATION` on the Node, polled every ``--fault-poll`` seconds):
 
@@ -32,6 +33,7 @@ import yaml
 
 from kubelite.client import NODES, Kube, KubeError
 from kubelite.nodes.heartbeat import DEFAULT_LEASE_DURATION_SECONDS, Heartbeat, NodeInfo
+from kubelite.nodes.pods import PodSimulator
 from kubelite.nodes.userdata import Boot
 
 log = logging.getLogger(__name__)
@@ -57,6 +59,8 @@ class NodeConfig:
     lease_duration_seconds: int = DEFAULT_LEASE_DURATION_SECONDS
     status_interval: float = 60.0
     fault_poll: float = 1.0
+    #: Report the Pods bound to the node as running (kwok-style) and finish their deletion.
+    run_pods: bool = True
 
     def node_info(self) -> NodeInfo:
         labels = dict(self.labels)
@@ -111,6 +115,7 @@ async def run(config: NodeConfig, kube: Kube, stop: asyncio.Event) -> Outcome:
         status_interval=config.status_interval,
     )
     beating = asyncio.create_task(heartbeat.run(stop))
+    pods = asyncio.create_task(PodSimulator(kube, config.name, config.address).run(stop)) if config.run_pods else None
     not_ready = False
     try:
         while not stop.is_set() and not beating.done():
@@ -122,6 +127,8 @@ async def run(config: NodeConfig, kube: Kube, stop: asyncio.Event) -> Outcome:
             if wanted == "Vanish":
                 stop.set()
                 await beating
+                if pods is not None:
+                    await pods
                 await asyncio.to_thread(kube.delete, NODES, None, config.name)
                 log.info("node %s: vanished", config.name)
                 return "vanished"
@@ -136,6 +143,8 @@ async def run(config: NodeConfig, kube: Kube, stop: asyncio.Event) -> Outcome:
     finally:
         stop.set()
         await beating
+        if pods is not None:
+            await pods
     return "stopped"
 
 

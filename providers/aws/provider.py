@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import BaseModel
 
+from kubelite.apiserver.errors import FieldError
 from providers.aws.backup import S3Backup
 from providers.aws.calls import Calls, RetryPolicy
 from providers.aws.clients import ACCESS_KEY_ID, ENDPOINT_URL, AWSClients, SessionFactory, default_session
 from providers.aws.config import ControlPlaneConfig, InfrastructureConfig, WorkerConfig
+from providers.aws.controlplane import AWSControlPlane
 from providers.aws.dns import Route53DNS
 from providers.aws.infrastructure import AWSInfrastructure
 from providers.aws.machineclass import machine_class
 from providers.aws.machines import AWSMachines
 from providers.aws.ratelimit import EC2_LIMITS, BucketSize, RequestLimiter
+from providers.aws.validation import validate_shoot
 from providers.interface import ClusterInfo, MachineClassRequest, MachineClassResult
 
 
@@ -68,6 +71,9 @@ class AWSProvider:
     def machines(self, cluster: ClusterInfo) -> AWSMachines:
         return AWSMachines(cluster, self.clients(cluster.credentials, cluster.region), self.calls)
 
+    def control_plane(self, cluster: ClusterInfo) -> AWSControlPlane:
+        return AWSControlPlane()
+
     def dns(self, cluster: ClusterInfo) -> Route53DNS:
         return Route53DNS(self.clients(cluster.credentials, cluster.region), self.calls)
 
@@ -76,6 +82,9 @@ class AWSProvider:
 
     def backup(self, credentials: Mapping[str, str], region: str) -> S3Backup:
         return S3Backup(self.clients(credentials, region), self.calls)
+
+    def validate_shoot(self, spec: Mapping[str, Any]) -> list[FieldError]:
+        return validate_shoot(spec)
 
 
 __all__ = ["AWSProvider"]

@@ -6,13 +6,22 @@ alone. The order: instances (orphans a failed Worker deletion left), NAT gateway
 their addresses and subnets stay in use until then), VPC endpoints, route tables, Elastic IPs, subnets, security
 groups, internet gateways, VPCs, DHCP options. Where AWS still reports a dependency (an instance shutting down, a NAT
 gateway deleting), the step is repeated until the settle timeout, then ends ``ERR_RETRYABLE_INFRA_DEPENDENCIES``.
+
+A dependency that is not ours is another matter: a network interface someone made in the shoot's subnets (a load
+balancer of another tool, a Lambda, a hand-made ENI), or one attached to an instance without the shoot's tag, keeps
+its subnet, security group and VPC in use however long we wait. When a delete is refused, the network interfaces of
+the shoot's VPCs are looked at; any that belongs neither to the shoot's instances nor to its NAT gateways ends the
+deletion at once with ``ERR_INFRA_DEPENDENCIES`` (non-retryable, as Gardener reports it), naming them, so the user
+can remove them and retry.
 """
 
 from __future__ import annotations
 
+from garden.api.common import ErrorCode
 from providers.aws.ec2 import EC2, Resource
-from providers.aws.errors import is_not_found
+from providers.aws.errors import is_dependency, is_not_found
 from providers.aws.tags import cluster_filter
+from providers.interface import ProviderError
 
 _GONE_INSTANCE = ("terminated",)
 
@@ -90,6 +99,44 @@ class Teardown:
 
         self.ec2.calls.run("deleting the route tables", delete)
 
+    def foreign_interfaces(self) -> list[str]:
+        """Network interfaces in the shoot's VPCs that neither its instances nor its NAT gateways own."""
+        vpcs = {str(r["VpcId"]) for kind in ("describe_vpcs", "describe_subnets") for r in self.ec2.tagged(kind)}
+        if not vpcs:
+            return []
+        instances = {
+            i["InstanceId"]
+            for r in self.client.describe_instances(Filters=[_cluster(self.ec2)])["Reservations"]
+            for i in r["Instances"]
+        }
+        nat_interfaces = {
+            address["NetworkInterfaceId"]
+            for nat in self.ec2.tagged("describe_nat_gateways")
+            for address in nat.get("NatGatewayAddresses") or ()
+            if address.get("NetworkInterfaceId")
+        }
+        found = self.client.describe_network_interfaces(Filters=[{"Name": "vpc-id", "Values": sorted(vpcs)}])
+        return sorted(
+            eni["NetworkInterfaceId"]
+            for eni in found["NetworkInterfaces"]
+            if eni["NetworkInterfaceId"] not in nat_interfaces
+            and (eni.get("Attachment") or {}).get("InstanceId") not in instances
+        )
+
+    def _refused(self, exc: Exception, what: str) -> None:
+        """A dependency violation deleting ``what``: non-retryable when something not ours holds it."""
+        if not is_dependency(exc):
+            _ignore_missing(exc)
+            return
+        foreign = self.foreign_interfaces()
+        if foreign:
+            raise ProviderError(
+                f"cannot delete {what}: it is in use by network interfaces the shoot did not create "
+                f"({', '.join(foreign)}); delete them, then the deletion goes on",
+                ErrorCode.INFRA_DEPENDENCIES,
+            ) from None
+        raise exc
+
     def _each(self, action: str, operation: str, delete: str, key: str) -> None:
         """Delete every tagged resource of one kind, waiting out dependencies that are on their way out."""
 
@@ -98,7 +145,7 @@ class Teardown:
                 try:
                     getattr(self.client, delete)(**{key: resource[key]})
                 except Exception as exc:
-                    _ignore_missing(exc)
+                    self._refused(exc, f"{key} {resource[key]}")
             return True
 
         self.ec2.calls.settle(action, step)

@@ -5,21 +5,29 @@ with paths under the config's place in the Shoot (``spec.provider.infrastructure
 exactly one of ``vpc.id`` and ``vpc.cidr``; one zone entry per zone the workers use, no more; every subnet CIDR
 inside the VPC's CIDR and the workers' inside the shoot's nodes CIDR; no two subnets overlapping, and none overlapping
 the pods or services networks; ``ignoreTags`` may not take the tags the provider itself manages.
+
+:func:`validate_shoot` is the provider's admission hook (:class:`~providers.interface.ShootValidator`): it takes a
+Shoot's spec as written and runs each check on the config that is present, with the shoot's networks and the zones
+its worker pools use.
 """
 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
-
-from pydantic import ValidationError
 
 from kubelite.apiserver.errors import FieldError, forbidden, invalid, required
 from providers.aws.config import ControlPlaneConfig, InfrastructureConfig, WorkerConfig
-from providers.interface import Networks
+from providers.interface import (
+    CONTROL_PLANE_CONFIG_PATH,
+    INFRASTRUCTURE_CONFIG_PATH,
+    Networks,
+    config_errors,
+    worker_config_path,
+)
 
-INFRASTRUCTURE_PATH = "spec.provider.infrastructureConfig"
+INFRASTRUCTURE_PATH = INFRASTRUCTURE_CONFIG_PATH
 RESERVED_TAG_KEYS = ("Name",)
 RESERVED_TAG_PREFIXES = ("kubernetes.io/", "gardener.cloud/")
 #: Volume types that take provisioned IOPS, and the one that takes throughput.
@@ -27,17 +35,6 @@ IOPS_VOLUME_TYPES = ("io1", "io2", "gp3")
 THROUGHPUT_VOLUME_TYPES = ("gp3",)
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-def _pydantic_errors(exc: ValidationError, path: str) -> list[FieldError]:
-    problems = []
-    for error in exc.errors(include_url=False):
-        where = path + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"])
-        if error["type"] == "missing":
-            problems.append(required(where))
-        else:
-            problems.append(invalid(where, error.get("input"), str(error["msg"])))
-    return problems
 
 
 def _cidr(value: str | None, path: str, problems: list[FieldError]) -> Network | None:
@@ -58,11 +55,11 @@ def validate_infrastructure_config(
 ) -> list[FieldError]:
     """Every problem with an InfrastructureConfig for a shoot with these networks and worker zones."""
     if not isinstance(config, InfrastructureConfig):
-        try:
-            config = InfrastructureConfig.model_validate(config)
-        except ValidationError as exc:
-            return _pydantic_errors(exc, path)
-    problems: list[FieldError] = []
+        problems = config_errors(InfrastructureConfig, config, path)
+        if problems:
+            return problems
+        config = InfrastructureConfig.model_validate(config)
+    problems = []
     vpc = config.networks.vpc
     vpc_path = f"{path}.networks.vpc"
     if bool(vpc.id) == bool(vpc.cidr):
@@ -127,11 +124,11 @@ def validate_worker_config(
 ) -> list[FieldError]:
     """Problems with one pool's WorkerConfig (``path``: ``spec.provider.workers[i].providerConfig``)."""
     if not isinstance(config, WorkerConfig):
-        try:
-            config = WorkerConfig.model_validate(config)
-        except ValidationError as exc:
-            return _pydantic_errors(exc, path)
-    problems: list[FieldError] = []
+        problems = config_errors(WorkerConfig, config, path)
+        if problems:
+            return problems
+        config = WorkerConfig.model_validate(config)
+    problems = []
     if config.volume:
         if config.volume.iops is not None and volume_type not in IOPS_VOLUME_TYPES:
             problems.append(
@@ -155,11 +152,48 @@ def validate_control_plane_config(config: ControlPlaneConfig | dict[str, Any], p
     """Problems with a ControlPlaneConfig (``path``: ``spec.provider.controlPlaneConfig``): its types only."""
     if isinstance(config, ControlPlaneConfig):
         return []
-    try:
-        ControlPlaneConfig.model_validate(config)
-    except ValidationError as exc:
-        return _pydantic_errors(exc, path)
-    return []
+    return config_errors(ControlPlaneConfig, config, path)
 
 
-__all__ = ["validate_control_plane_config", "validate_infrastructure_config", "validate_worker_config"]
+def _text(obj: Any, key: str) -> str | None:
+    value = obj.get(key) if isinstance(obj, Mapping) else None
+    return value if isinstance(value, str) and value else None
+
+
+def validate_shoot(spec: Mapping[str, Any]) -> list[FieldError]:
+    """Every problem with the AWS configs of a Shoot's ``spec`` (the configs present; absent ones are not checked)."""
+    provider = spec.get("provider")
+    if not isinstance(provider, Mapping):
+        return []
+    listed = provider.get("workers")
+    workers = [w if isinstance(w, Mapping) else {} for w in listed] if isinstance(listed, list) else []
+    zones: list[str] = []
+    for worker in workers:
+        for zone in worker.get("zones") or ():
+            if isinstance(zone, str) and zone not in zones:
+                zones.append(zone)
+    problems: list[FieldError] = []
+    infrastructure = provider.get("infrastructureConfig")
+    if infrastructure is not None:
+        networking = spec.get("networking")
+        networks = Networks(
+            nodes=_text(networking, "nodes"), pods=_text(networking, "pods"), services=_text(networking, "services")
+        )
+        problems += validate_infrastructure_config(infrastructure, networks, zones)
+    control_plane = provider.get("controlPlaneConfig")
+    if control_plane is not None:
+        problems += validate_control_plane_config(control_plane, CONTROL_PLANE_CONFIG_PATH)
+    for index, worker in enumerate(workers):
+        config = worker.get("providerConfig")
+        if config is not None:
+            volume_type = _text(worker.get("volume"), "type")
+            problems += validate_worker_config(config, volume_type, worker_config_path(index))
+    return problems
+
+
+__all__ = [
+    "validate_control_plane_config",
+    "validate_infrastructure_config",
+    "validate_shoot",
+    "validate_worker_config",
+]

@@ -1,4 +1,5 @@
-"""Actuators for the kinds a provider serves directly: Infrastructure, DNSRecord, BackupBucket and BackupEntry.
+"""Actuators for the kinds a provider serves directly: Infrastructure, ControlPlane, DNSRecord, BackupBucket and
+BackupEntry.
 
 Each looks up the provider of the object's ``spec.type`` in the registry, builds the request from the object, the
 shoot's ``Cluster`` and the credentials Secret, and calls the provider. Configs in ``spec.providerConfig`` are
@@ -23,6 +24,8 @@ from providers.interface import (
     BackupActuator,
     BackupBucketRequest,
     ClusterInfo,
+    ControlPlaneProvider,
+    ControlPlaneRequest,
     DNSActuator,
     DNSRecordRequest,
     InfrastructureRequest,
@@ -106,15 +109,55 @@ class InfrastructureActuator:
         return self.reconcile(ctx)
 
 
+class ControlPlaneActuator:
+    """A provider's ``control_plane`` when it has one; otherwise there is nothing cloud-side and the object succeeds
+    with an empty provider status (its config must still parse)."""
+
+    def __init__(self, registry: ProviderRegistry) -> None:
+        self.registry = registry
+
+    def _request(self, ctx: Context) -> tuple[Provider, ControlPlaneRequest]:
+        provider = provider_for(self.registry, ctx)
+        cluster = shoot_cluster(ctx.kube, ctx, ctx.spec.get("region"))
+        config = parse_config(provider.control_plane_config, ctx.spec.get("providerConfig"), "spec.providerConfig")
+        request = ControlPlaneRequest(
+            cluster=cluster,
+            config=config,
+            purpose=str(ctx.spec.get("purpose") or "normal"),
+            infrastructure_status=ctx.spec.get("infrastructureProviderStatus"),
+        )
+        return provider, request
+
+    def reconcile(self, ctx: Context) -> Outcome:
+        provider, request = self._request(ctx)
+        if not isinstance(provider, ControlPlaneProvider):
+            return Outcome({"providerStatus": None})
+        return Outcome({"providerStatus": provider.control_plane(request.cluster).reconcile(request)})
+
+    def delete(self, ctx: Context) -> None:
+        provider = provider_for(self.registry, ctx)
+        if isinstance(provider, ControlPlaneProvider):
+            _, request = self._request(ctx)
+            provider.control_plane(request.cluster).delete(request)
+
+    def migrate(self, ctx: Context) -> None:
+        """Nothing is kept outside the object."""
+
+    def restore(self, ctx: Context) -> Outcome:
+        return self.reconcile(ctx)
+
+
 class DNSRecordActuator:
     def __init__(self, registry: ProviderRegistry) -> None:
         self.registry = registry
 
-    def _actuator(self, ctx: Context) -> tuple[DNSActuator, DNSRecordRequest]:
+    def _actuator(self, ctx: Context, *, deleting: bool = False) -> tuple[DNSActuator | None, DNSRecordRequest]:
+        """The provider's DNS actuator and the request; None when deleting for a provider without one (a record
+        it could never have made is gone already)."""
         provider = provider_for(self.registry, ctx)
         cluster = shoot_cluster(ctx.kube, ctx, ctx.spec.get("region"))
         dns = provider.dns(cluster)
-        if dns is None:
+        if dns is None and not deleting:
             raise ProviderError(f"provider {provider.name!r} has no DNS actuator", ErrorCode.CONFIGURATION_PROBLEM)
         request = DNSRecordRequest(
             cluster=cluster,
@@ -128,6 +171,7 @@ class DNSRecordActuator:
 
     def reconcile(self, ctx: Context) -> Outcome:
         dns, request = self._actuator(ctx)
+        assert dns is not None
         provider_status = dns.reconcile(request)
         status: Object = {"providerStatus": provider_status}
         if provider_status.get("zone"):
@@ -135,8 +179,9 @@ class DNSRecordActuator:
         return Outcome(status)
 
     def delete(self, ctx: Context) -> None:
-        dns, request = self._actuator(ctx)
-        dns.delete(request)
+        dns, request = self._actuator(ctx, deleting=True)
+        if dns is not None:
+            dns.delete(request)
 
     def migrate(self, ctx: Context) -> None:
         """The record stays; the restoring seed adopts it."""
@@ -149,12 +194,15 @@ class _Backup:
     def __init__(self, registry: ProviderRegistry) -> None:
         self.registry = registry
 
-    def _actuator(self, ctx: Context, bucket: str) -> tuple[BackupActuator, BackupBucketRequest]:
+    def _actuator(
+        self, ctx: Context, bucket: str, *, deleting: bool = False
+    ) -> tuple[BackupActuator | None, BackupBucketRequest]:
+        """As for DNS: None only when deleting for a provider without backups (nothing was made)."""
         provider = provider_for(self.registry, ctx)
         region = str(ctx.spec.get("region") or "")
         credentials = read_credentials(ctx.kube, None, ctx.spec.get("secretRef"))
         backup = provider.backup(credentials, region)
-        if backup is None:
+        if backup is None and not deleting:
             raise ProviderError(f"provider {provider.name!r} has no backup actuator", ErrorCode.CONFIGURATION_PROBLEM)
         return backup, BackupBucketRequest(name=bucket, region=region, credentials=credentials)
 
@@ -165,11 +213,13 @@ class _Backup:
 class BackupBucketActuator(_Backup):
     def reconcile(self, ctx: Context) -> Outcome:
         backup, request = self._actuator(ctx, ctx.name)
+        assert backup is not None
         return Outcome({"providerStatus": backup.reconcile(request)})
 
     def delete(self, ctx: Context) -> None:
-        backup, request = self._actuator(ctx, ctx.name)
-        backup.delete(request)
+        backup, request = self._actuator(ctx, ctx.name, deleting=True)
+        if backup is not None:
+            backup.delete(request)
 
     def restore(self, ctx: Context) -> Outcome:
         return self.reconcile(ctx)
@@ -183,8 +233,9 @@ class BackupEntryActuator(_Backup):
         return Outcome({})
 
     def delete(self, ctx: Context) -> None:
-        backup, request = self._actuator(ctx, str(ctx.spec.get("bucketName") or ""))
-        backup.delete_entry(request, ctx.name)
+        backup, request = self._actuator(ctx, str(ctx.spec.get("bucketName") or ""), deleting=True)
+        if backup is not None:
+            backup.delete_entry(request, ctx.name)
 
     def restore(self, ctx: Context) -> Outcome:
         return self.reconcile(ctx)
@@ -193,6 +244,7 @@ class BackupEntryActuator(_Backup):
 __all__ = [
     "BackupBucketActuator",
     "BackupEntryActuator",
+    "ControlPlaneActuator",
     "DNSRecordActuator",
     "InfrastructureActuator",
     "parse_config",

@@ -8,6 +8,7 @@ from kubelite.client import Kube
 from providers.extensions.actuators import (
     BackupBucketActuator,
     BackupEntryActuator,
+    ControlPlaneActuator,
     DNSRecordActuator,
     InfrastructureActuator,
 )
@@ -17,6 +18,7 @@ from providers.extensions.osc import OperatingSystemConfigActuator
 from providers.extensions.resources import (
     BACKUPBUCKETS,
     BACKUPENTRIES,
+    CONTROLPLANES,
     DNSRECORDS,
     INFRASTRUCTURES,
     OPERATINGSYSTEMCONFIGS,
@@ -26,10 +28,12 @@ from providers.registry import ProviderRegistry
 
 
 def provider_kinds(providers: ProviderRegistry, backoff: Backoff, seed: Kube) -> list[ExtensionKind]:
-    """Infrastructure, DNSRecord, BackupBucket and BackupEntry for the providers' types; OSC for every type."""
+    """Infrastructure, ControlPlane, DNSRecord, BackupBucket and BackupEntry for the providers' types; OSC for every
+    type (the Worker and the machine controller are added by ``gardenlet extensions``)."""
     types = frozenset(providers.names)
     return [
         ExtensionKind("Infrastructure", INFRASTRUCTURES, InfrastructureActuator(providers), types, backoff),
+        ExtensionKind("ControlPlane", CONTROLPLANES, ControlPlaneActuator(providers), types, backoff),
         ExtensionKind("DNSRecord", DNSRECORDS, DNSRecordActuator(providers), types, backoff),
         ExtensionKind("BackupBucket", BACKUPBUCKETS, BackupBucketActuator(providers), types, backoff),
         ExtensionKind("BackupEntry", BACKUPENTRIES, BackupEntryActuator(providers), types, backoff),

@@ -10,6 +10,7 @@ MACHINE_GROUP = "machine.sapcloud.io"
 CLUSTERS = Resource(EXTENSIONS_GROUP, "v1alpha1", "clusters", namespaced=False)
 INFRASTRUCTURES = Resource(EXTENSIONS_GROUP, "v1alpha1", "infrastructures")
 WORKERS = Resource(EXTENSIONS_GROUP, "v1alpha1", "workers")
+CONTROLPLANES = Resource(EXTENSIONS_GROUP, "v1alpha1", "controlplanes")
 DNSRECORDS = Resource(EXTENSIONS_GROUP, "v1alpha1", "dnsrecords")
 OPERATINGSYSTEMCONFIGS = Resource(EXTENSIONS_GROUP, "v1alpha1", "operatingsystemconfigs")
 BACKUPBUCKETS = Resource(EXTENSIONS_GROUP, "v1alpha1", "backupbuckets", namespaced=False)

@@ -10,7 +10,8 @@ provider's logic depends on, are added here with botocore event hooks on the ses
 * :class:`Realism` gives AWS's timing and dependency rules: a NAT gateway is ``pending`` for a few describes after it
   is made and ``deleting`` for a few after it is deleted; an instance is ``pending`` and ``shutting-down`` likewise;
   subnets, security groups, VPCs, internet gateways and Elastic IPs cannot be deleted while something still uses them
-  (``DependencyViolation``/``InvalidIPAddress.InUse``), judged by that same timeline.
+  (``DependencyViolation``/``InvalidIPAddress.InUse``), judged by that same timeline; a network interface of no
+  instance and no NAT gateway (one made with ``CreateNetworkInterface``) keeps its subnet, groups and VPC in use.
 
 Both hooks see every request of every client made from the session (``before-send``, ``before-parse``,
 ``after-call``), which is the boto3 layer: the provider's own code runs unchanged.
@@ -280,17 +281,32 @@ class Realism:
             if n["State"] != "deleted" or self._leaving_now(n["NatGatewayId"])
         ]
 
+    def _loose_interfaces(self, *filters: dict[str, Any]) -> list[str]:
+        """Network interfaces attached to no instance and made for no NAT gateway (moto keeps those of deleted ones)."""
+        nat_interfaces = {
+            address["NetworkInterfaceId"]
+            for nat in self.ec2.describe_nat_gateways()["NatGateways"]
+            for address in nat.get("NatGatewayAddresses") or ()
+            if address.get("NetworkInterfaceId")
+        }
+        return [
+            eni["NetworkInterfaceId"]
+            for eni in self.ec2.describe_network_interfaces(Filters=list(filters))["NetworkInterfaces"]
+            if eni["NetworkInterfaceId"] not in nat_interfaces and not eni.get("Attachment")
+        ]
+
     def _subnet_busy(self, params: dict[str, str]) -> tuple[str, str] | None:
         subnet = params["SubnetId"]
-        if self._instances({"Name": "subnet-id", "Values": [subnet]}) or self._nats(
-            {"Name": "subnet-id", "Values": [subnet]}
-        ):
+        where = {"Name": "subnet-id", "Values": [subnet]}
+        if self._instances(where) or self._nats(where) or self._loose_interfaces(where):
             return "DependencyViolation", f"The subnet '{subnet}' has dependencies and cannot be deleted."
         return None
 
     def _group_busy(self, params: dict[str, str]) -> tuple[str, str] | None:
         group = params["GroupId"]
-        if self._instances({"Name": "instance.group-id", "Values": [group]}):
+        if self._instances({"Name": "instance.group-id", "Values": [group]}) or self._loose_interfaces(
+            {"Name": "group-id", "Values": [group]}
+        ):
             return "DependencyViolation", f"resource {group} has a dependent object"
         return None
 
@@ -312,6 +328,7 @@ class Realism:
                 if not any(a.get("Main") for a in t.get("Associations") or ())
             ]
             or self.ec2.describe_subnets(Filters=where)["Subnets"]
+            or self._loose_interfaces(*where)
         )
         return ("DependencyViolation", f"The vpc '{vpc}' has dependencies and cannot be deleted.") if busy else None
 

@@ -219,3 +219,26 @@ EXPECTED_ONE_ZONE = {
     "roles": 1,
     "instance_profiles": 1,
 }
+
+
+def test_a_dependency_that_is_not_ours_fails_the_delete_until_it_is_removed(world: AWSWorld) -> None:
+    cluster = world.cluster(zones=("eu-west-1a",))
+    actuator = world.provider().infrastructure(cluster)
+    request = InfrastructureRequest(cluster=cluster, config=config(cluster.zones))
+    status = actuator.reconcile(request).provider_status
+    workers = next(s["id"] for s in status["vpc"]["subnets"] if s["purpose"] == "nodes")
+    ec2 = raw_client(world.endpoint, "ec2")
+    foreign = ec2.create_network_interface(SubnetId=workers, Description="made outside the shoot")
+    eni = foreign["NetworkInterface"]["NetworkInterfaceId"]
+
+    with pytest.raises(ProviderError) as failed:
+        actuator.delete(request)
+    assert failed.value.codes == (ErrorCode.INFRA_DEPENDENCIES,)
+    assert not failed.value.retryable
+    assert eni in failed.value.message
+    assert world.realism is not None and world.realism.refused["DeleteSubnet"] >= 1
+    assert inventory(world.endpoint, cluster.technical_id)["subnets"], "the subnet it holds is still there"
+
+    ec2.delete_network_interface(NetworkInterfaceId=eni)
+    actuator.delete(request)
+    assert empty(inventory(world.endpoint, cluster.technical_id)) == {}

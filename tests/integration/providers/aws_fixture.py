@@ -1,14 +1,12 @@
-"""The AWS case of the provider contract suite: moto's server on loopback, and an inventory of everything tagged.
+"""The AWS case of the provider contract suite: moto's server on loopback, its instances booted as simulated nodes,
+and an inventory of everything tagged.
 
-Plug in (in ``tests/integration/providers/conftest.py``)::
-
-    from tests.integration.providers.aws_fixture import aws_provider_case, moto_endpoint  # noqa: F401
-    PROVIDERS = ["local", "aws"]
-
-and have the landscape's registry know the type (the ``garden.providers`` entry point ``aws``, or
-``references["aws"] = "providers.aws:AWSProvider"``). The controllers then build ``AWSProvider()`` themselves and reach
-moto through the ``endpointURL`` key of the cloud provider secret; no hook of ours is involved there (the AWS timing
-and dependency rules of :class:`tests.fakes.moto.Realism` are exercised in tests/integration/aws instead).
+The conftest imports these fixtures and lists ``aws`` in ``PROVIDERS``; the landscape's registry knows the type from
+the ``garden.providers`` entry point. The controllers build ``AWSProvider()`` themselves and reach moto through the
+``endpointURL`` key of the cloud provider secret; no hook of ours is involved there (the AWS timing and dependency
+rules of :class:`tests.fakes.moto.Realism` are exercised in tests/integration/aws instead). Machines join the shoot
+through :class:`tests.fakes.moto_boot.InstanceBoot`, which starts a node from each running instance's user data.
+The Cluster carries ``cloudprofiles/aws.yaml``'s spec, so the pools' images resolve to its AMIs.
 """
 
 from __future__ import annotations
@@ -18,8 +16,9 @@ from collections.abc import Iterator
 import pytest
 
 from tests.fakes.moto import REGION, ZONES, credentials, moto_server, raw_client
+from tests.fakes.moto_boot import InstanceBoot
 from tests.integration.aws.inventory import inventory
-from tests.integration.providers.conftest import ProviderCase
+from tests.integration.providers.case import ProviderCase, cloud_profile
 
 #: The hosted zone DNSRecords of the suite (``api.<technicalID>.example.com``) land in.
 DNS_ZONE = "example.com"
@@ -46,10 +45,18 @@ def aws_inventory(endpoint: str, technical_id: str) -> list[str]:
     return found
 
 
+@pytest.fixture(scope="module")
+def aws_instances(moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[InstanceBoot]:
+    """Every running instance of the module's moto, booted as a simulated node (stopped with its instance)."""
+    with InstanceBoot(moto_endpoint, tmp_path_factory.mktemp("instances")) as boot:
+        yield boot
+
+
 @pytest.fixture
-def aws_provider_case(moto_endpoint: str) -> ProviderCase:
+def aws_provider_case(moto_endpoint: str, aws_instances: InstanceBoot) -> ProviderCase:
     return ProviderCase(
         name="aws",
+        cloud_profile=cloud_profile("aws"),
         credentials=credentials(moto_endpoint),
         inventory=lambda technical_id: aws_inventory(moto_endpoint, technical_id),
         invalid_infrastructure_config={
@@ -61,4 +68,5 @@ def aws_provider_case(moto_endpoint: str) -> ProviderCase:
         zones=ZONES[:2],
         machine_types=("m5.large", "m5.xlarge"),
         image={"name": "gardenlinux", "version": "1877.3"},
+        volume_type="gp3",
     )

@@ -11,13 +11,20 @@ from kubelite.client import NODES, SECRETS, Kube, Resource
 from providers.extensions.resources import (
     BACKUPBUCKETS,
     BACKUPENTRIES,
+    CONTROLPLANES,
     DNSRECORDS,
     INFRASTRUCTURES,
     MACHINES,
     OPERATINGSYSTEMCONFIGS,
     WORKERS,
 )
-from tests.integration.providers.conftest import CREDENTIALS_SECRET, Landscape, ProviderCase
+from tests.integration.providers.conftest import (
+    CREDENTIALS_SECRET,
+    PROVIDERS,
+    PROVIDERS_WITH_DNS_AND_BACKUP,
+    Landscape,
+    ProviderCase,
+)
 from tests.integration.waiting import wait_for
 
 pytestmark = pytest.mark.integration
@@ -116,6 +123,7 @@ def test_a_bad_config_fails_without_retries_until_the_spec_is_fixed(
     assert provider_case.inventory(technical_id) == []
 
 
+@pytest.mark.parametrize("provider_case", PROVIDERS_WITH_DNS_AND_BACKUP, indirect=True)
 def test_dns_records_and_backups_come_and_go(
     landscape: Landscape, provider_case: ProviderCase, technical_id: str
 ) -> None:
@@ -142,11 +150,47 @@ def test_dns_records_and_backups_come_and_go(
     assert provider_case.inventory(technical_id) == []
 
 
+@pytest.mark.parametrize(
+    "provider_case", [p for p in PROVIDERS if p not in PROVIDERS_WITH_DNS_AND_BACKUP], indirect=True
+)
+def test_a_dns_record_of_a_provider_without_dns_fails_clearly_and_goes(
+    landscape: Landscape, provider_case: ProviderCase, technical_id: str
+) -> None:
+    seed = landscape.seed_kube
+    record = {
+        "type": provider_case.name,
+        "secretRef": secret_ref(technical_id),
+        "name": f"api.{technical_id}.example.com",
+        "recordType": "A",
+        "values": ["10.0.0.1"],
+    }
+    create(seed, DNSRECORDS, "DNSRecord", technical_id, "api", record)
+    failed = wait_state(seed, DNSRECORDS, technical_id, "api", "Failed")
+    assert failed["status"]["lastError"]["codes"] == ["ERR_CONFIGURATION_PROBLEM"]
+    assert "has no DNS actuator" in failed["status"]["lastError"]["description"]
+    delete_and_wait(seed, DNSRECORDS, technical_id, "api")
+
+
+def test_a_control_plane_succeeds_with_a_provider_status_and_goes(
+    landscape: Landscape, provider_case: ProviderCase, technical_id: str
+) -> None:
+    seed = landscape.seed_kube
+    spec = {"type": provider_case.name, "region": provider_case.region, "secretRef": secret_ref(technical_id)}
+    create(seed, CONTROLPLANES, "ControlPlane", technical_id, "cp", spec)
+    control_plane = wait_state(seed, CONTROLPLANES, technical_id, "cp", "Succeeded")
+    assert "extensions.gardener.cloud/controlplane" in control_plane["metadata"]["finalizers"]
+    assert control_plane["status"]["providerStatus"]["kind"] == "ControlPlaneStatus"
+    assert control_plane["status"]["observedGeneration"] == control_plane["metadata"]["generation"]
+    delete_and_wait(seed, CONTROLPLANES, technical_id, "cp")
+    assert provider_case.inventory(technical_id) == []
+
+
 def pool(provider_case: ProviderCase, machine_type: str, **extra: Any) -> dict[str, Any]:
     return {
         "name": "cpu",
         "machineType": machine_type,
         "machineImage": provider_case.image,
+        "volume": {"type": provider_case.volume_type, "size": "20Gi"},
         "minimum": 2,
         "maximum": 3,
         "maxSurge": 1,
@@ -177,11 +221,15 @@ def test_a_worker_boots_nodes_that_join_rolls_them_and_removes_them(
     assert rendered["status"]["cloudConfig"]["secretRef"]["name"] == "osc-result-cloud-config-cpu"
     tokens = [s for s in shoot.list(SECRETS, "kube-system") if s.get("type") == "bootstrap.kubernetes.io/token"]
     assert tokens, "no bootstrap token was written into the shoot"
+    infrastructure = {"type": provider_case.name, "region": provider_case.region, "secretRef": secret_ref(technical_id)}
+    create(seed, INFRASTRUCTURES, "Infrastructure", technical_id, "infra", infrastructure)
+    infra = wait_state(seed, INFRASTRUCTURES, technical_id, "infra", "Succeeded")
 
     spec = {
         "type": provider_case.name,
         "region": provider_case.region,
         "secretRef": secret_ref(technical_id),
+        "infrastructureProviderStatus": infra["status"]["providerStatus"],
         "pools": [pool(provider_case, provider_case.machine_types[0])],
     }
     create(seed, WORKERS, "Worker", technical_id, "worker", spec)
@@ -219,4 +267,5 @@ def test_a_worker_boots_nodes_that_join_rolls_them_and_removes_them(
     assert seed.list(MACHINES, technical_id) == []
     assert not {n["spec"].get("providerID") for n in shoot.list(NODES)} & (first | second), "the nodes were removed"
     delete_and_wait(seed, OPERATINGSYSTEMCONFIGS, technical_id, "cloud-config-cpu")
+    delete_and_wait(seed, INFRASTRUCTURES, technical_id, "infra")
     assert provider_case.inventory(technical_id) == []
