@@ -7,7 +7,7 @@ that renders to nothing (a ``{% if %}`` that is off) contributes no document.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,13 +34,20 @@ def _environment(chart_dir: Path) -> jinja2.Environment:
     )
 
 
-def render_chart(chart: str, context: Mapping[str, Any], charts: Path = CHARTS) -> list[Object]:
-    """The objects of ``charts/<chart>`` rendered with ``context``, in the order to apply them."""
+def render_chart(
+    chart: str, context: Mapping[str, Any], charts: Path = CHARTS, only: Collection[str] | None = None
+) -> list[Object]:
+    """The objects of ``charts/<chart>`` rendered with ``context``, in the order to apply them; ``only`` names the
+    templates to render when not all of them (their context needs only what those templates use)."""
     chart_dir = (charts / chart).resolve()
     if not chart_dir.is_dir():
         raise ChartError(f"chart {chart!r}: no directory {chart_dir}")
     environment = _environment(chart_dir)
-    templates = sorted(environment.list_templates(filter_func=lambda name: name.endswith(".yaml.j2")))
+    templates = sorted(
+        environment.list_templates(
+            filter_func=lambda name: name.endswith(".yaml.j2") and (only is None or name in only)
+        )
+    )
     if not templates:
         raise ChartError(f"chart {chart!r}: no *.yaml.j2 templates in {chart_dir}")
     objects: list[Object] = []

@@ -25,6 +25,7 @@ from typing import Any, Literal
 import yaml
 
 from gardenlet.components.base import WorkloadComponent
+from gardenlet.components.chart import render_chart
 from gardenlet.components.etcd import access_label, client_url
 from gardenlet.components.values import (
     Resources,
@@ -36,7 +37,7 @@ from gardenlet.components.values import (
     check_secret_name,
     checksum,
 )
-from kubelite.client import Kube
+from kubelite.client import Kube, Object
 
 NAME = "kube-apiserver"
 PORT = 443
@@ -53,6 +54,9 @@ AUDIT_LOG_DIR = "/var/log/kube-apiserver"
 DATA_DIR = "/var/lib/kube-apiserver"
 AUDIT_POLICY_CONFIGMAP = "audit-policy-config"
 DATA_CLAIM = "kube-apiserver-data"
+SELECTOR = {"app": "kubernetes", "role": "apiserver"}
+LABELS = {**SELECTOR, "gardener.cloud/role": "controlplane"}
+SERVICE_TEMPLATE = "20-service.yaml.j2"
 
 #: Gardener's default admission plugins for a shoot's kube-apiserver.
 DEFAULT_ADMISSION_PLUGINS = (
@@ -264,8 +268,7 @@ class KubeAPIServer(WorkloadComponent):
 
     def context(self) -> dict[str, Any]:
         v, s = self.values, self.values.secrets
-        selector = {"app": "kubernetes", "role": "apiserver"}
-        labels = {**selector, "gardener.cloud/role": "controlplane"}
+        selector, labels = dict(SELECTOR), dict(LABELS)
         pod_labels = {**labels, "networking.gardener.cloud/to-dns": "allowed"}
         if v.storage == "etcd":
             for role in ("main", "events"):
@@ -319,3 +322,20 @@ class KubeAPIServer(WorkloadComponent):
             "resources": v.resources.manifest(),
             "priority_class_name": v.priority_class_name,
         }
+
+
+def service(namespace: str, service_type: Literal["LoadBalancer", "ClusterIP"]) -> Object:
+    """The kube-apiserver's Service alone, from the chart's own template. The botanist deploys it before anything
+    else of the API server: the serving certificate must name the load balancer's address, which exists only once
+    the Service does. ``deploy`` applies the same object again later, which changes nothing."""
+    check_name("namespace", namespace)
+    context = {
+        "name": NAME,
+        "namespace": namespace,
+        "labels": LABELS,
+        "selector": SELECTOR,
+        "port": PORT,
+        "service_type": service_type,
+    }
+    [obj] = render_chart(KubeAPIServer.chart, context, only={SERVICE_TEMPLATE})
+    return obj
