@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,16 +17,63 @@ app = typer.Typer(
 )
 
 
+class ProviderChoice(StrEnum):
+    local = "local"
+    aws = "aws"
+
+
+class StorageChoice(StrEnum):
+    sqlite = "sqlite"
+    etcd = "etcd"
+
+
+STATE_DIR_HELP = "where the landscape keeps its data, ports, kubeconfigs and logs"
+
+
 @app.command()
-def up() -> None:
-    """Start the embedded landscape: garden API server, controllers, a local seed and its gardenlet."""
-    typer.echo(
-        "garden up: the embedded landscape is not built yet: the gardenlet and the providers that turn shoots into "
-        "clusters are still missing. What runs today: `garden apiserver` (the garden API server with Gardener's "
-        "API and admission), `garden scheduler` and `garden controller-manager` (see docs/usage/README.md).",
-        err=True,
+def up(
+    state_dir: Annotated[Path, typer.Option(help=STATE_DIR_HELP)] = Path("~/.garden/local"),
+    provider: Annotated[
+        ProviderChoice, typer.Option(help="local (simulated nodes) or aws (against a simulated AWS, moto)")
+    ] = ProviderChoice.local,
+    foreground: Annotated[
+        bool,
+        typer.Option("--foreground/--detach", help="stay in the foreground (Ctrl-C stops), or run in the background"),
+    ] = True,
+    control_plane_storage: Annotated[
+        StorageChoice, typer.Option(help="where shoot API servers store: sqlite (light) or etcd (as a real seed)")
+    ] = StorageChoice.sqlite,
+    identity: Annotated[str, typer.Option(help="the garden's name in gardenctl's configuration")] = "local",
+    gardenctl_config: Annotated[
+        Path | None, typer.Option(help="gardenctl configuration file (default: $GCTL_HOME/gardenctl-v2.yaml)")
+    ] = None,
+    detached_child: Annotated[bool, typer.Option(hidden=True)] = False,
+) -> None:
+    """Start the embedded landscape: garden API server, controllers, a local seed with its kubelet and gardenlet."""
+    from rich.console import Console  # noqa: PLC0415  (keeps other commands fast)
+
+    from garden.up import run  # noqa: PLC0415
+
+    options = run.UpOptions(
+        state_dir.expanduser(),
+        provider.value,
+        control_plane_storage.value,
+        identity,
+        gardenctl_config.expanduser() if gardenctl_config is not None else None,
+        detached=detached_child or not foreground,
     )
-    raise typer.Exit(code=1)
+    console = Console(highlight=False, soft_wrap=True)
+    raise typer.Exit(code=run.up(options, console) if foreground else run.up_detached(options, console))
+
+
+@app.command()
+def down(state_dir: Annotated[Path, typer.Option(help=STATE_DIR_HELP)] = Path("~/.garden/local")) -> None:
+    """Stop the landscape that `garden up` runs from the state directory, and say what was stopped."""
+    from rich.console import Console  # noqa: PLC0415
+
+    from garden.up.run import down as run_down  # noqa: PLC0415
+
+    raise typer.Exit(code=run_down(state_dir.expanduser(), Console(highlight=False, soft_wrap=True)))
 
 
 @app.command(
@@ -100,4 +149,20 @@ def webhook_manifests(
 
 
 def main() -> None:
-    app()
+    """Run the command; a usage mistake (an unknown flag, a bad value) is one line on stderr and exit 2."""
+    if len(sys.argv) <= 1:
+        app()  # no arguments: the help text, as typer prints it
+    try:
+        code = app(standalone_mode=False)
+    except typer.Abort:
+        sys.exit(1)
+    except Exception as exc:
+        # NB: click's errors (typer vendors click) are told apart by their interface, not by a private import.
+        if not (hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int)):
+            raise
+        context = getattr(exc, "ctx", None)
+        verb = sys.argv[1] if not sys.argv[1].startswith("-") else ""
+        where = context.command_path if context is not None else f"garden {verb}".strip()
+        typer.echo(f"{where}: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)  # type: ignore[attr-defined]
+    sys.exit(code if isinstance(code, int) else 0)

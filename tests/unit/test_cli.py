@@ -32,12 +32,6 @@ def test_kubelite_rejects_an_unknown_verb() -> None:
     assert "invalid choice" in result.stderr
 
 
-def test_garden_up_says_what_is_missing_and_fails() -> None:
-    result = run("garden", "up")
-    assert result.returncode == 1
-    assert "not built yet" in result.stderr
-
-
 def test_gardenctl_version_names_the_installed_distribution() -> None:
     result = run("gardenctl", "version")
     assert result.returncode == 0

@@ -19,7 +19,8 @@ from tests.unit.components.examples import NS, OFFLINE, apiserver_values
 pytestmark = pytest.mark.unit
 
 SQLITE_SECRETS = KubeAPIServerSecrets(server="server", client_ca="ca-client", service_account_key="sa")
-#: Flags a real kube-apiserver takes that `kubelite apiserver` does not parse yet (see the report of issue 8).
+
+
 def render(**changes: Any) -> dict[str, dict[str, Any]]:
     return {o["kind"]: o for o in KubeAPIServer(OFFLINE, apiserver_values(**changes)).objects()}
 
