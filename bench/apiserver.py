@@ -12,6 +12,8 @@ The servers, each started as its own process and measured alone, so it has a cor
   ``/v3/kv/range``, ``/v3/kv/txn``): the storage floor a real kube-apiserver sits on. It runs twice: with its default
   fsync per commit, and with ``--unsafe-no-fsync``, which is as durable as kubelite's SQLite (WAL with
   ``synchronous=NORMAL``: survives a killed process, not a power loss).
+* **etcd-grpc**: the same etcd (fsync per commit) and the same requests through gRPC (grpc.aio with aetcd's stubs,
+  the client of kubelite's etcd3 backend): the fair peer for kubelite-etcd. The request table only.
 * **kmock**: the in-memory Kubernetes emulator of the ``kmock`` package, behind its aiohttp server.
 * **kubelite-rbac**: ``kubelite`` with ``--authorization-mode=RBAC`` and a static-token user who is *not* in
   ``system:masters``, bound to the aggregated ``admin`` ClusterRole (plus namespaces): every request is
@@ -343,6 +345,68 @@ class EtcdClient:
         if not reply.get("more") or not kvs:
             return len(kvs), None
         return len(kvs), base64.b64decode(kvs[-1]["key"]).decode() + "\x00"
+
+
+class EtcdGrpcClient:
+    """The same requests as :class:`EtcdClient` (put, one-key range, mod_revision txn, prefix range) over gRPC with
+    grpc.aio and aetcd's etcd stubs: the client kubelite's etcd3 backend uses, so raw etcd and kubelite-on-etcd are
+    compared through the same client library. One channel for the whole run; ``session`` is a no-op context."""
+
+    def __init__(self, name: str, base_url: str) -> None:
+        import grpc  # noqa: PLC0415  (only this client needs it)
+        from aetcd import rpc  # noqa: PLC0415
+
+        self.name = name
+        self.rpc = rpc
+        self.channel = grpc.aio.insecure_channel(base_url.removeprefix("http://"))
+        self.kv = rpc.KVStub(self.channel)
+
+    def session(self, limit: int, *, timeout: float | None = 60.0) -> Any:
+        return contextlib.nullcontext(None)
+
+    async def close(self) -> None:
+        await self.channel.close()
+
+    async def prepare(self, s: Any, group: str) -> None:
+        return None
+
+    async def create(self, s: Any, group: str, name: str) -> str:
+        key = (EtcdClient.prefix(group) + name).encode()
+        reply = await self.kv.Put(self.rpc.PutRequest(key=key, value=json.dumps(configmap(group, name, "a")).encode()))
+        return str(reply.header.revision)
+
+    async def get(self, s: Any, group: str, name: str) -> None:
+        reply = await self.kv.Range(self.rpc.RangeRequest(key=(EtcdClient.prefix(group) + name).encode()))
+        if not reply.kvs:
+            raise OpError(f"range {group}/{name}: no such key")
+
+    async def update(self, s: Any, group: str, name: str, version: str) -> str:
+        rpc = self.rpc
+        key = (EtcdClient.prefix(group) + name).encode()
+        value = json.dumps(configmap(group, name, "b", version)).encode()
+        compare = rpc.Compare(key=key, result=rpc.Compare.EQUAL, target=rpc.Compare.MOD, mod_revision=int(version))
+        reply = await self.kv.Txn(
+            rpc.TxnRequest(compare=[compare], success=[rpc.RequestOp(request_put=rpc.PutRequest(key=key, value=value))])
+        )
+        if not reply.succeeded:
+            raise OpError(f"txn {group}/{name}: compare failed")
+        return str(reply.header.revision)
+
+    async def list_raw(self, s: Any, group: str, limit: int = 0, token: str | None = None) -> bytes:
+        prefix = EtcdClient.prefix(group).encode()
+        end = prefix[:-1] + bytes([prefix[-1] + 1])
+        reply = await self.kv.Range(
+            self.rpc.RangeRequest(key=token.encode() if token else prefix, range_end=end, limit=limit)
+        )
+        raw: bytes = reply.SerializeToString()
+        return raw
+
+    def parse_page(self, raw: bytes) -> tuple[int, str | None]:
+        reply = self.rpc.RangeResponse.FromString(raw)
+        kvs = [kv.value for kv in reply.kvs]
+        if not reply.more or not kvs:
+            return len(kvs), None
+        return len(kvs), reply.kvs[-1].key.decode() + "\x00"
 
 
 # -- servers ----------------------------------------------------------------------------------------------------------
@@ -966,6 +1030,21 @@ async def bench_etcd(workdir: Path, scale: Scale, *, fsync: bool) -> Report:
     return report
 
 
+async def bench_etcd_grpc(workdir: Path, scale: Scale) -> Report:
+    """Raw etcd (fsync per commit) through gRPC, kubelite's etcd3 client: the fair peer of kubelite-etcd."""
+    report = Report("etcd-grpc", scale)
+    async with etcd(workdir, fsync=True, name="etcd-grpc") as (server, gateway):
+        client = EtcdGrpcClient("etcd-grpc", gateway.base_url)
+        try:
+            report.idle = memory(server.proc.pid)
+            await measure_ops(client, report, scale)  # type: ignore[arg-type]  # session() is a no-op context
+            report.loaded = memory(server.proc.pid)
+        finally:
+            await client.close()
+    report.notes.append("the request table only: the same etcd as the etcd entry, through grpc.aio and aetcd's stubs")
+    return report
+
+
 async def bench_kmock(workdir: Path, scale: Scale) -> Report:
     report = Report("kmock", scale)
     async with kmock(workdir) as (server, client):
@@ -1027,6 +1106,18 @@ def goals(reports: dict[str, Report]) -> list[str]:
         )
     else:
         lines.append(_goal(label, None, "not measured"))
+    grpc_floor = reports.get("etcd-grpc")
+    grpc_put = grpc_floor.ops.get(("create", 8)) if grpc_floor else None
+    label = "kubelite over etcd within 2x of raw etcd puts over gRPC at 8 clients"
+    if create_on_etcd and grpc_put:
+        ratio = create_on_etcd.rate / grpc_put.rate
+        lines.append(
+            _goal(
+                label, ratio >= 0.5, f"{create_on_etcd.rate:,.0f}/s vs {grpc_put.rate:,.0f}/s = {ratio:.2f}x (>= 0.5x)"
+            )
+        )
+    else:
+        lines.append(_goal(label, None, "not measured"))
     big = next((b for b in kube.big if b.objects == 10_000), None) if kube else None
     if big:
         median = sorted(big.full_seconds)[len(big.full_seconds) // 2]
@@ -1061,8 +1152,9 @@ def goals(reports: dict[str, Report]) -> list[str]:
 
 
 def backends(reports: dict[str, Report]) -> list[str]:
-    """kubelite on SQLite and on etcd beside the raw etcd of the same run: rates only, and etcd3 over raw etcd."""
-    columns = [(name, reports.get(name)) for name in ("kubelite", "kubelite-etcd", "etcd")]
+    """kubelite on SQLite and on etcd beside the raw etcd of the same run (through the JSON gateway and through gRPC,
+    kubelite's own etcd client): rates only, and etcd3 over raw etcd for each."""
+    columns = [(name, reports.get(name)) for name in ("kubelite", "kubelite-etcd", "etcd", "etcd-grpc")]
     if reports.get("kubelite-etcd") is None:
         return []
     out = [
@@ -1071,20 +1163,28 @@ def backends(reports: dict[str, Report]) -> list[str]:
         "",
         "Operations per second from the table above. kubelite does the whole Kubernetes request (TLS, authentication,"
         " decoding, validation, defaulting, encoding) on top of its store; raw etcd is only the store (a put, a range,"
-        " a txn). The last column is kubelite on etcd3 over raw etcd.",
+        " a txn), through its JSON gateway (etcd) and through gRPC (etcd-grpc, the client kubelite's etcd3 backend"
+        " uses). The last two columns are kubelite on etcd3 over each.",
         "",
-        "| operation | clients | kubelite (sqlite) | kubelite (etcd3) | etcd (raw) | etcd3 / raw etcd |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| operation | clients | kubelite (sqlite) | kubelite (etcd3) | etcd (raw, gateway) | etcd (raw, gRPC) |"
+        " etcd3 / gateway | etcd3 / gRPC |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
+
+    def ratio(a: Stats | None, b: Stats | None) -> str:
+        return f"{a.rate / b.rate:.2f}x" if a and b and b.rate else "-"
+
     for operation in OPERATIONS:
         for clients in LEVELS:
             stats = [r.ops.get((operation, clients)) if r else None for _, r in columns]
             if all(s is None for s in stats):
                 continue
             cells = [f"{s.rate:,.0f}/s" if s else "-" for s in stats]
-            on_etcd, raw = stats[1], stats[2]
-            ratio = f"{on_etcd.rate / raw.rate:.2f}x" if on_etcd and raw and raw.rate else "-"
-            out.append(f"| {operation} | {clients} | {' | '.join(cells)} | {ratio} |")
+            on_etcd, gateway, grpc_raw = stats[1], stats[2], stats[3]
+            out.append(
+                f"| {operation} | {clients} | {' | '.join(cells)} | {ratio(on_etcd, gateway)} |"
+                f" {ratio(on_etcd, grpc_raw)} |"
+            )
     return out
 
 
@@ -1428,7 +1528,7 @@ async def measure_etcd_clients(workdir: Path) -> str:
 
 # -- main -------------------------------------------------------------------------------------------------------------
 
-SERVERS = ("kubelite", "kubelite-rbac", "kubelite-etcd", "etcd", "etcd-nofsync", "kmock")
+SERVERS = ("kubelite", "kubelite-rbac", "kubelite-etcd", "etcd", "etcd-grpc", "etcd-nofsync", "kmock")
 
 
 async def run(args: argparse.Namespace, command: str) -> str:
@@ -1450,6 +1550,7 @@ async def run(args: argparse.Namespace, command: str) -> str:
                 "kubelite-rbac": lambda: bench_kubelite_rbac(workdir, scale),
                 "kubelite-etcd": lambda: bench_kubelite_etcd(workdir, scale, etcd_profile),
                 "etcd": lambda: bench_etcd(workdir, scale, fsync=True),
+                "etcd-grpc": lambda: bench_etcd_grpc(workdir, scale),
                 "etcd-nofsync": lambda: bench_etcd(workdir, scale, fsync=False),
                 "kmock": lambda: bench_kmock(workdir, kmock_scale),
             }[name]

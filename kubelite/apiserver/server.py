@@ -56,6 +56,7 @@ from kubelite.apiserver.registry import Overlay, Registry
 from kubelite.apiserver.resources import ResourceType
 from kubelite.apiserver.storage import EtcdOptions, Storage, open_storage
 from kubelite.apiserver.store import RequestContext, Store
+from kubelite.apiserver.store.namespaces import run_forever as run_namespace_cache
 from kubelite.apiserver.store.watches import BOOKMARK_INTERVAL
 from kubelite.apiserver.strategy import Strategy
 from kubelite.apiserver.tls import ServingCerts, ensure_serving_certs, server_context
@@ -189,14 +190,8 @@ class APIServer:
         return f"https://{f'[{host}]' if ':' in host else host}:{self.port}"
 
     async def _get_namespace(self, name: str) -> Object | None:
-        rt = self.registry.get("", "v1", "namespaces")
-        assert rt is not None
-        try:
-            return await self.store.get(rt, None, name)
-        except APIError as exc:
-            if exc.code == 404:
-                return None
-            raise
+        """From the store's namespace cache (storage when it does not know the name; see store/namespaces.py)."""
+        return await self.store.namespaces.get(name)
 
     def add_authorizer(self, authorizer: Authorizer) -> None:
         """Ask ``authorizer`` before the ``--authorization-mode`` ones (a layer above's, like a webhook)."""
@@ -232,6 +227,7 @@ class APIServer:
     async def start(self) -> None:
         await self._ensure_namespaces()
         self.spawn(self.rbac_cache.run(), name="rbac-cache")
+        self.spawn(run_namespace_cache(self.store.namespaces), name="namespace-cache")
         await ensure_defaults(self.store, rbac_defaults())
         for hook in self.startup_hooks:
             await hook(self)

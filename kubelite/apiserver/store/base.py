@@ -13,6 +13,7 @@ from kubelite.apiserver.objects import Object, decode, meta
 from kubelite.apiserver.registry import Registry
 from kubelite.apiserver.resources import ResourceType
 from kubelite.apiserver.storage import Storage, StoredObject
+from kubelite.apiserver.store.namespaces import NamespaceCache
 
 #: kube-apiserver refuses request bodies over 3 MiB and objects whose stored form is over 1.5 MiB.
 MAX_OBJECT_BYTES = 1_572_864
@@ -27,6 +28,22 @@ class StoreBase:
         self.admission = admission
         #: Recent watch events' objects by (key, revision, version), shared by every watcher (see watches.py).
         self._event_objects: OrderedDict[tuple[str, int, str], Object] = OrderedDict()
+        #: Namespaces for admission's lookups; its ``run()`` is started by the server (see namespaces.py).
+        namespaces = registry.get("", "v1", "namespaces")
+        prefix = namespaces.storage_key_prefix if namespaces is not None else "/registry/core/namespaces/"
+        self.namespaces = NamespaceCache(storage, prefix, self._live_namespace)
+
+    async def _live_namespace(self, name: str) -> Object | None:
+        rt = self.registry.get("", "v1", "namespaces")
+        if rt is None:
+            return None
+        stored = await self.storage.get(rt.key(None, name))
+        return None if stored is None else self._decode(rt, stored.value, stored.mod_revision)
+
+    def _wrote(self, stored: StoredObject) -> StoredObject:
+        """Every update and delete the store makes passes through here (for the namespace cache's floor)."""
+        self.namespaces.written(stored.key, stored.mod_revision)
+        return stored
 
     async def read_current(self, rt: ResourceType, namespace: str | None, name: str) -> tuple[StoredObject, Object]:
         stored = await self.storage.get(rt.key(namespace, name))

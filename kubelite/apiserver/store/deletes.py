@@ -101,10 +101,12 @@ class DeleteMixin(WriteMixin, ReadMixin):
                 if ctx.dry_run:
                     return marked, False
                 try:
-                    stored = await self.storage.update(
-                        current.key,
-                        self._encode_checked(self._to_storage_version(rt, marked)),
-                        expected_revision=current.mod_revision,
+                    stored = self._wrote(
+                        await self.storage.update(
+                            current.key,
+                            self._encode_checked(self._to_storage_version(rt, marked)),
+                            expected_revision=current.mod_revision,
+                        )
                     )
                 except (RevisionConflictError, KeyNotFoundError):
                     continue
@@ -157,8 +159,10 @@ class DeleteMixin(WriteMixin, ReadMixin):
             try:
                 if om.get("deletionTimestamp") and not finalizers and not om.get("finalizers"):
                     return (await self._remove(rt, current.key, current.mod_revision, new, ctx))[0]
-                stored = await self.storage.update(
-                    current.key, self._encode_checked(new), expected_revision=current.mod_revision
+                stored = self._wrote(
+                    await self.storage.update(
+                        current.key, self._encode_checked(new), expected_revision=current.mod_revision
+                    )
                 )
             except RevisionConflictError:
                 continue
@@ -171,7 +175,7 @@ class DeleteMixin(WriteMixin, ReadMixin):
         if ctx.dry_run:
             return obj, True
         try:
-            deleted = await self.storage.delete(key, expected_revision=revision)
+            deleted = self._wrote(await self.storage.delete(key, expected_revision=revision))
         except KeyNotFoundError:
             raise errors.not_found(Resource(rt.group, rt.plural), meta(obj)["name"]) from None
         return self._decode(rt, deleted.value, deleted.mod_revision), True

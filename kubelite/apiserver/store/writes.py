@@ -178,16 +178,18 @@ class WriteMixin(StoreBase):
         if new_m.get("deletionTimestamp") and not new_m.get("finalizers") and not rt.strategy.deletion_blocked(new):
             # The last finalizer is gone from an object being deleted: the update completes the deletion.
             try:
-                deleted = await self.storage.delete(key, expected_revision=current.mod_revision)
+                deleted = self._wrote(await self.storage.delete(key, expected_revision=current.mod_revision))
             except KeyNotFoundError:
                 raise errors.not_found(Resource(rt.group, rt.plural), name) from None
             stored_new = self._to_storage_version(rt, new)
             return self._decode(rt, encode(stored_new), deleted.mod_revision)
         try:
-            stored = await self.storage.update(
-                key,
-                self._encode_checked(self._to_storage_version(rt, new)),
-                expected_revision=current.mod_revision,
+            stored = self._wrote(
+                await self.storage.update(
+                    key,
+                    self._encode_checked(self._to_storage_version(rt, new)),
+                    expected_revision=current.mod_revision,
+                )
             )
         except KeyNotFoundError:
             raise errors.not_found(Resource(rt.group, rt.plural), name) from None
