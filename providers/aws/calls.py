@@ -10,61 +10,23 @@ with Gardener's codes (throttling that outlasts the retries is ``ERR_INFRA_RATE_
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TypeVar
 
 from garden.api.common import ErrorCode
 from providers.aws.errors import is_dependency, is_transient, to_provider_error
 from providers.interface import ProviderError
+from providers.steps import RetryPolicy, StepRunner
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """How hard to try. The defaults suit AWS; tests shrink the delays."""
-
-    attempts: int = 8
-    base_delay: float = 0.5
-    max_delay: float = 20.0
-    #: How long a step waits for something that takes AWS a while (a NAT gateway to become available or to go away,
-    #: instances to terminate so their subnet can be deleted) before giving up with a retryable error.
-    settle_timeout: float = 600.0
-    poll_interval: float = 5.0
-    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
-
-    def delay(self, attempt: int) -> float:
-        """Full jitter: a random pause up to ``base * 2**attempt``, capped (AWS's advice for many clients)."""
-        return random.uniform(0, min(self.max_delay, self.base_delay * 2**attempt))
-
-
-class Calls:
-    """Runs steps under one :class:`RetryPolicy`."""
+class Calls(StepRunner):
+    """Runs AWS steps under one :class:`RetryPolicy` (the defaults suit AWS; tests shrink the delays)."""
 
     def __init__(self, policy: RetryPolicy | None = None) -> None:
-        self.policy = policy or RetryPolicy()
-
-    def run(self, action: str, step: Callable[[], T]) -> T:
-        """Run ``step``, repeating it after transient failures; ``action`` names it in errors ("creating the VPC")."""
-        attempt = 0
-        while True:
-            try:
-                return step()
-            except ProviderError:
-                raise
-            except Exception as exc:
-                if not is_transient(exc):
-                    raise to_provider_error(exc, action) from exc
-                attempt += 1
-                if attempt >= self.policy.attempts:
-                    error = to_provider_error(exc, f"{action} (gave up after {attempt} attempts)")
-                    if not error.codes:
-                        error.codes = (ErrorCode.INFRA_RATE_LIMITS_EXCEEDED,)
-                    raise error from exc
-                self.policy.sleep(self.policy.delay(attempt))
+        super().__init__(policy or RetryPolicy(), is_transient, to_provider_error)
 
     def settle(self, action: str, step: Callable[[], T | None]) -> T:
         """Repeat ``step`` (itself retried as in :meth:`run`) until it returns a value or the settle timeout passes.

@@ -12,61 +12,27 @@ that never stop, end ``ERR_INFRA_RATE_LIMITS_EXCEEDED``, as Gardener reports thr
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TypeVar
 
 from garden.api.common import ErrorCode
 from providers.gcp.errors import is_dependency, is_transient, to_provider_error
 from providers.interface import ProviderError
+from providers.steps import RetryPolicy, StepRunner
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """How hard to try. The defaults suit Compute's per-project request quotas; tests shrink the delays."""
-
-    attempts: int = 8
-    base_delay: float = 0.5
-    max_delay: float = 32.0
-    #: How long an operation may run before the step gives up on it (with a retryable error; the next reconcile
-    #: finds the resource or the operation's result), and how long dependency refusals are waited out on deletion.
-    settle_timeout: float = 600.0
-    poll_interval: float = 2.0
-    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
-
-    def delay(self, attempt: int) -> float:
-        """Full jitter: a random pause up to ``base * 2**attempt``, capped (Google's advice for rate limits)."""
-        return random.uniform(0, min(self.max_delay, self.base_delay * 2**attempt))
+#: The defaults for Compute's per-project request quotas (Google's advice: back off up to about 32 s).
+COMPUTE_POLICY = RetryPolicy(max_delay=32.0, poll_interval=2.0)
 
 
-class Calls:
-    """Runs steps under one :class:`RetryPolicy`."""
+class Calls(StepRunner):
+    """Runs Compute steps under one :class:`RetryPolicy`; tests shrink the delays."""
 
     def __init__(self, policy: RetryPolicy | None = None) -> None:
-        self.policy = policy or RetryPolicy()
-
-    def run(self, action: str, step: Callable[[], T]) -> T:
-        """Run ``step``, repeating it after transient failures; ``action`` names it in errors ("creating the VPC")."""
-        attempt = 0
-        while True:
-            try:
-                return step()
-            except ProviderError:
-                raise
-            except Exception as exc:
-                if not is_transient(exc):
-                    raise to_provider_error(exc, action) from exc
-                attempt += 1
-                if attempt >= self.policy.attempts:
-                    error = to_provider_error(exc, f"{action} (gave up after {attempt} attempts)")
-                    if not error.codes:
-                        error.codes = (ErrorCode.INFRA_RATE_LIMITS_EXCEEDED,)
-                    raise error from exc
-                self.policy.sleep(self.policy.delay(attempt))
+        super().__init__(policy or COMPUTE_POLICY, is_transient, to_provider_error)
 
     def settle(self, action: str, step: Callable[[], T]) -> T:
         """Repeat ``step`` (itself retried as in :meth:`run`) while Compute says a dependency is still in use.
