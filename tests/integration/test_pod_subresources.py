@@ -325,3 +325,26 @@ def test_kubectl_drain_evicts_through_the_api(kubelite: RunningServer) -> None:
     assert "evicting pod drain/worker" in out.stderr + out.stdout
     node = kubelite.kubectl_yaml("get", "node", "drain-node")
     assert node["spec"]["unschedulable"] is True
+
+
+def test_an_unhealthy_pod_is_evicted_while_the_budget_holds(kubelite: RunningServer) -> None:
+    """Upstream's default unhealthyPodEvictionPolicy (IfHealthyBudget): a Running pod that is not Ready goes while
+    the healthy ones still meet the budget, without spending a disruption."""
+    api = Client(kubelite)
+    api.namespace("evict-unhealthy")
+    for name in ("ready", "stuck"):
+        body = json.loads(json.dumps(POD))
+        body["metadata"] = {"name": name, "labels": {"app": "dns"}}
+        assert api.request("POST", "/api/v1/namespaces/evict-unhealthy/pods", body).status_code == 201
+    _running(api, "evict-unhealthy", "ready")
+    stuck = {"status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "False"}]}}
+    api.request(
+        "PATCH",
+        "/api/v1/namespaces/evict-unhealthy/pods/stuck/status",
+        raw=json.dumps(stuck).encode(),
+        content_type="application/merge-patch+json",
+    )
+    kubelite.kubectl("create", "pdb", "-n", "evict-unhealthy", "dns", "--selector=app=dns", "--min-available=1")
+    assert _evict(api, "evict-unhealthy", "stuck").status_code == 201
+    assert api.names("/api/v1/namespaces/evict-unhealthy/pods") == ["ready"]
+    status_of(_evict(api, "evict-unhealthy", "ready"), 429, "TooManyRequests")

@@ -22,7 +22,7 @@ import aiohttp
 from aiohttp import web
 
 from kubelite.apiserver import errors
-from kubelite.apiserver.builtins.disruption import budget
+from kubelite.apiserver.builtins.disruption import budget, is_healthy
 from kubelite.apiserver.errors import APIError, Resource
 from kubelite.apiserver.http.bodies import read_object, respond
 from kubelite.apiserver.http.routing import RequestInfo
@@ -240,6 +240,12 @@ class EvictionHandler(_PodSubresource):
         selector = LabelSelector.from_dict((pdb.get("spec") or {}).get("selector"))
         pods = await self.store.list(_pods(self.registry), info.namespace, ListQuery.parse({}))
         figures = budget(pdb, [p for p in pods["items"] if selector.matches(meta(p).get("labels") or {})])
+        if not is_healthy(pod):
+            # An unhealthy pod costs the budget nothing: upstream evicts it always (AlwaysAllow) or, by default
+            # (IfHealthyBudget), while the guarded application is not disrupted.
+            policy = (pdb.get("spec") or {}).get("unhealthyPodEvictionPolicy") or "IfHealthyBudget"
+            if policy == "AlwaysAllow" or figures.current_healthy >= figures.desired_healthy:
+                return
         if figures.disruptions_allowed <= 0:
             await self._write_status(pdbs_rt, pdb, figures.status(int(meta(pdb).get("generation") or 1)), ctx)
             raise APIError(
