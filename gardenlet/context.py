@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 
 from garden.clock import Clock, SystemClock
@@ -16,9 +15,6 @@ class GardenletContext:
     seed: Kube
     config: GardenletConfiguration
     clock: Clock = field(default_factory=SystemClock)
-    #: Set by the shoot controller when a flow succeeded: the care controller runs a round now instead of at its
-    #: next period, so a new or woken shoot gets its conditions at once (what ``gardenctl wait`` waits for).
-    care_due: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def seed_name(self) -> str:

@@ -5,8 +5,8 @@ secrets are reused by checksum, extension objects are applied and waited for, de
 What one task learns for later ones (the load balancer's address, the Secret names, the Infrastructure's provider
 status) is kept on the :class:`Botanist` for this run; a resumed run learns it again from the cluster.
 
-Blocking client calls go through :class:`~gardenlet.botanist.threads.Threads`; waits poll with ``asyncio.sleep``
-(short delays growing to the poll interval, :mod:`.polling`), so cancelling a flow stops it within one call.
+Blocking client calls go through :class:`~gardenlet.botanist.threads.Threads`; waits poll with ``asyncio.sleep``,
+so cancelling a flow stops it within one call.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import yaml
 
 from garden.clock import Clock, SystemClock
 from garden.kube import MERGE_PATCH, SHOOTS
-from gardenlet.botanist import extensions, polling, values
+from gardenlet.botanist import extensions, values
 from gardenlet.botanist.extension_wait import (
     TIMESTAMP_ANNOTATION,
     ExtensionError,
@@ -47,7 +47,6 @@ from gardenlet.components.kube_scheduler import KubeScheduler
 from gardenlet.components.machine_controller import MachineController
 from gardenlet.components.metrics_server import MetricsServer
 from gardenlet.components.namespace import Namespace
-from gardenlet.components.shoot_access import ShootAccess, ShootAccessValues
 from gardenlet.config import ControlPlaneSettings
 from gardenlet.secrets.controlplane import CA, CA_CLIENT, GARDENER, ControlPlaneSecrets, generate
 from gardenlet.secrets.manager import DATA_KUBECONFIG, SecretsManager
@@ -55,7 +54,6 @@ from kubelite.client import NAMESPACES, NODES, PODS, SERVICES, Kube, KubeError, 
 from providers.extensions.bootstrap_token import AUTH_EXTRA_GROUPS
 from providers.extensions.resources import (
     CLUSTERS,
-    CONTROLPLANES,
     DNSRECORDS,
     INFRASTRUCTURES,
     OPERATINGSYSTEMCONFIGS,
@@ -118,7 +116,6 @@ class Botanist:
         """Poll a component's readiness (or absence) with one-shot checks, so the wait is cancellable."""
         check = component.wait_cleanup if cleanup else component.wait
         deadline = time.monotonic() + self.options.control_plane_timeout
-        pause = polling.delays(self.options.interval)
         while True:
             try:
                 await self._run(check, 0)
@@ -129,7 +126,7 @@ class Botanist:
                     raise ComponentTimeoutError(
                         component.name, what, self.options.control_plane_timeout, exc.pending
                     ) from None
-            await asyncio.sleep(next(pause))
+            await asyncio.sleep(self.options.interval)
 
     async def _deploy_and_wait(self, component: ChartComponent) -> None:
         await self._run(component.deploy)
@@ -190,7 +187,6 @@ class Botanist:
             self.endpoint = values.APIEndpoint(hostname=hostname)
             return
         deadline = time.monotonic() + self.options.load_balancer_timeout
-        pause = polling.delays(self.options.interval)
         while True:
             current = await self._run(self.seed.get, SERVICES, self.namespace, "kube-apiserver")
             ingress = ((((current or {}).get("status") or {}).get("loadBalancer") or {}).get("ingress")) or []
@@ -206,7 +202,7 @@ class Botanist:
                     f"Service {self.namespace}/kube-apiserver has no load balancer address after "
                     f"{self.options.load_balancer_timeout:g} s"
                 )
-            await asyncio.sleep(next(pause))
+            await asyncio.sleep(self.options.interval)
 
     async def deploy_secrets(self) -> None:
         def generate_all() -> tuple[SecretsManager, ControlPlaneSecrets]:
@@ -299,11 +295,6 @@ class Botanist:
         ready = await self._apply_and_wait(INFRASTRUCTURES, extensions.infrastructure(self.objects))
         self._infrastructure_status = (ready.get("status") or {}).get("providerStatus")
 
-    async def deploy_control_plane(self) -> None:
-        """The ControlPlane after the Infrastructure (its provider status goes in), waited for like every
-        extension object."""
-        await self._apply_and_wait(CONTROLPLANES, extensions.control_plane(self.objects, self._infrastructure_status))
-
     async def deploy_dns_record(self) -> None:
         if not self.endpoint.ip:
             raise ExtensionError("the kube-apiserver has no load balancer IP for the DNS record")
@@ -328,17 +319,21 @@ class Botanist:
         await self.deploy_worker()
 
     async def deploy_node_access(self) -> None:
-        """RBAC in the shoot for the joining machines (their bootstrap-token group acts as ``system:node``) and
-        the machine controller (nodes, drains, bootstrap-token Secrets); see :mod:`gardenlet.components.shoot_access`.
-        Before the OperatingSystemConfigs: their actuator writes the bootstrap tokens with that identity."""
-        access = ShootAccess(await self.shoot_client(), ShootAccessValues(bootstrap_group=AUTH_EXTRA_GROUPS))
-        await self._run(access.deploy)
+        """Let joining machines act as nodes in the shoot: the simulated kubelets authenticate with their bootstrap
+        token for good (there is no certificate signing step), so the token's group is bound to ``system:node``."""
+        binding = {
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "ClusterRoleBinding",
+            "metadata": {"name": "gardener.cloud:system:bootstrappers:nodes"},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "system:node"},
+            "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": AUTH_EXTRA_GROUPS}],
+        }
+        await self._run(apply, await self.shoot_client(), binding)
 
     async def wait_for_nodes(self) -> None:
         wanted = sum(int(pool.get("minimum") or 0) for pool in self.objects.workers)
         shoot = await self.shoot_client()
         deadline = time.monotonic() + self.options.worker_timeout
-        pause = polling.delays(self.options.interval)
         while True:
             try:
                 nodes = await self._run(shoot.list, NODES)
@@ -350,7 +345,7 @@ class Botanist:
                 return
             if time.monotonic() >= deadline:
                 raise TimeoutError(f"{len(ready)} of {wanted} nodes ready after {self.options.worker_timeout:g} s")
-            await asyncio.sleep(next(pause))
+            await asyncio.sleep(self.options.interval)
 
     # -- control plane -----------------------------------------------------------------------------------------
 
@@ -434,7 +429,6 @@ class Botanist:
         """A workload at 0 replicas is rolled out while its pods still terminate; hibernated means they are gone
         (and with them the processes and open files), so the flow waits for that, as Gardener does."""
         deadline = time.monotonic() + self.options.control_plane_timeout
-        pause = polling.delays(self.options.interval)
         while True:
             pods = await self._run(self.seed.list, PODS, self.namespace, label_selector=selector)
             if not pods:
@@ -442,7 +436,7 @@ class Botanist:
             if time.monotonic() >= deadline:
                 names = ", ".join(p["metadata"]["name"] for p in pods)
                 raise TimeoutError(f"pods {names} still terminating after {self.options.control_plane_timeout:g} s")
-            await asyncio.sleep(next(pause))
+            await asyncio.sleep(self.options.interval)
 
     # -- deletion ----------------------------------------------------------------------------------------------
 
@@ -487,9 +481,6 @@ class Botanist:
 
     async def delete_dns_record(self) -> None:
         await self._delete_extension(DNSRECORDS, extensions.dns_record_name(self.objects))
-
-    async def delete_control_plane(self) -> None:
-        await self._delete_extension(CONTROLPLANES, self.objects.name)
 
     async def delete_infrastructure(self) -> None:
         await self._delete_extension(INFRASTRUCTURES, self.objects.name)

@@ -17,7 +17,6 @@ from typing import Any
 
 from garden.api.base import format_time
 from garden.api.common import ErrorCode
-from gardenlet.botanist.polling import delays
 from gardenlet.botanist.threads import Threads
 from gardenlet.components.apply import FIELD_MANAGER
 from kubelite.client import APPLY_PATCH, Kube, Resource
@@ -118,7 +117,6 @@ async def wait_ready(
     since: str = "",
 ) -> Object:
     deadline = time.monotonic() + limit
-    pause = delays(interval)
     while True:
         obj = await threads.run(kube.get, resource, namespace, name)
         pending, error, final = readiness(obj, since)
@@ -130,7 +128,7 @@ async def wait_ready(
             if error is not None:
                 raise ExtensionError(f"not ready after {limit:g} s: {error}", error.codes)
             raise ExtensionError(f"not ready after {limit:g} s: {pending}")
-        await asyncio.sleep(next(pause))
+        await asyncio.sleep(interval)
 
 
 async def delete_and_wait(
@@ -146,7 +144,6 @@ async def delete_and_wait(
     """Delete the object and wait until it is gone; a missing object is fine (a resumed delete flow)."""
     await threads.run(kube.delete, resource, namespace, name)
     deadline = time.monotonic() + limit
-    pause = delays(interval)
     while True:
         obj = await threads.run(kube.get, resource, namespace, name)
         if obj is None:
@@ -155,7 +152,7 @@ async def delete_and_wait(
             error = (obj.get("status") or {}).get("lastError") or {}
             what = error.get("description") or "its controller did not release it"
             raise ExtensionError(f"{obj.get('kind')} {name} still present after {limit:g} s: {what}", _codes(error))
-        await asyncio.sleep(next(pause))
+        await asyncio.sleep(interval)
 
 
 __all__ = ["ExtensionError", "apply_extension", "delete_and_wait", "readiness", "stamped", "wait_ready"]

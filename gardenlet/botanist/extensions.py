@@ -75,28 +75,6 @@ def infrastructure(objects: ShootObjects) -> Object:
     return {"apiVersion": API_VERSION, "kind": "Infrastructure", "metadata": _meta(objects, objects.name), "spec": spec}
 
 
-def control_plane(objects: ShootObjects, infrastructure_status: Object | None) -> Object:
-    """The shoot's ControlPlane (purpose ``normal``): the provider's cloud-side control-plane parts (a cloud
-    controller manager's needs, load balancer settings); ``providerConfig`` is ``spec.provider.controlPlaneConfig``."""
-    spec: Object = {
-        "type": objects.provider_type,
-        "region": objects.region,
-        "purpose": "normal",
-        "secretRef": _secret_ref(objects),
-    }
-    config = (objects.spec.get("provider") or {}).get("controlPlaneConfig")
-    if config is not None:
-        spec["providerConfig"] = config
-    if infrastructure_status is not None:
-        spec["infrastructureProviderStatus"] = infrastructure_status
-    return {
-        "apiVersion": API_VERSION,
-        "kind": "ControlPlane",
-        "metadata": _meta(objects, objects.name),
-        "spec": spec,
-    }
-
-
 def dns_record_name(objects: ShootObjects) -> str:
     return f"{objects.name}-external"
 
@@ -186,7 +164,6 @@ __all__ = [
     "CLOUDPROVIDER_SECRET",
     "cloudprovider_secret",
     "cluster",
-    "control_plane",
     "dns_record",
     "dns_record_name",
     "infrastructure",

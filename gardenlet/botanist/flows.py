@@ -53,7 +53,6 @@ def _common(b: _Builder) -> dict[str, TaskID]:
     ca = b.add("Publishing the CA secrets in the garden", "publish_ca_secrets", [secrets])
     addresses = b.add("Publishing the advertised addresses", "publish_advertised_addresses", [service])
     infrastructure = b.add("Deploying the Infrastructure", "deploy_infrastructure", [cluster, credentials])
-    control_plane = b.add("Deploying the ControlPlane", "deploy_control_plane", [infrastructure])
     return {
         "namespace": namespace,
         "cluster": cluster,
@@ -64,7 +63,6 @@ def _common(b: _Builder) -> dict[str, TaskID]:
         "ca": ca,
         "addresses": addresses,
         "infrastructure": infrastructure,
-        "control_plane": control_plane,
     }
 
 
@@ -97,18 +95,13 @@ def reconcile(plan: Plan) -> Flow[Any]:
         [apiserver, t["access"]],
         skip=not plan.machine_controller,
     )
-    nodes_rbac = b.add(
-        "Granting machines and their controller access to the shoot",
-        "deploy_node_access",
-        [apiserver],
-        skip=not plan.workers,
-    )
     osc = b.add(
         "Deploying the operating system configs",
         "deploy_operating_system_configs",
-        [apiserver, t["access"], t["cluster"], t["credentials"], nodes_rbac],
+        [apiserver, t["access"], t["cluster"], t["credentials"]],
         skip=not plan.workers,
     )
+    nodes_rbac = b.add("Granting machines access as nodes", "deploy_node_access", [apiserver], skip=not plan.workers)
     worker = b.add(
         "Deploying the Worker", "deploy_worker", [t["infrastructure"], osc, mcm, nodes_rbac], skip=not plan.workers
     )
@@ -122,7 +115,7 @@ def reconcile(plan: Plan) -> Flow[Any]:
     b.add(
         "Cleaning up unused secrets",
         "cleanup_secrets",
-        [t["access"], t["ca"], t["addresses"], t["control_plane"], apiserver, dns, kcm, scheduler, mcm, worker, system],
+        [t["access"], t["ca"], t["addresses"], apiserver, dns, kcm, scheduler, mcm, worker, system],
     )
     return b.compile()
 
@@ -150,16 +143,14 @@ def hibernate(plan: Plan) -> Flow[Any]:
 
 
 def delete(plan: Plan) -> Flow[Any]:
-    """The reverse: the cloud is emptied (Worker, then ControlPlane, Infrastructure and DNS) before the seed
-    namespace goes;
+    """The reverse: the cloud is emptied (Worker, then Infrastructure and DNS) before the seed namespace goes;
     the Cluster and the CA secrets in the garden go last."""
     b = _Builder(DELETE)
     prepare = b.add("Preparing the deletion", "prepare_deletion")
     worker = b.add("Deleting the Worker", "delete_worker", [prepare])
     osc = b.add("Deleting the operating system configs", "delete_operating_system_configs", [worker])
     dns = b.add("Deleting the external DNS record", "delete_dns_record", [prepare])
-    control_plane = b.add("Deleting the ControlPlane", "delete_control_plane", [worker])
-    infrastructure = b.add("Deleting the Infrastructure", "delete_infrastructure", [worker, control_plane])
+    infrastructure = b.add("Deleting the Infrastructure", "delete_infrastructure", [worker])
     controllers = b.add("Destroying the controllers", "destroy_kube_controllers", [worker])
     apiserver = b.add(
         "Destroying the kube-apiserver", "destroy_kube_apiserver", [osc, dns, infrastructure, controllers]

@@ -17,10 +17,9 @@ from gardenlet.config import ControlPlaneSettings
 class Plan:
     #: The shoot should be hibernated at the end of this run (spec.hibernation.enabled).
     hibernated: bool = False
-    #: The kube-apiserver keeps its data in SQLite (``kubelite apiserver``), so there is no etcd. Everything else
-    #: is deployed as on any seed: the kubelet's catalogue runs the kube-controller-manager and kube-scheduler
-    #: images as ``kubelite controller-manager`` / ``kubelite scheduler``, and the shoot's simulated nodes run the
-    #: system components' pods kwok-style (reported running, no process).
+    #: The kube-apiserver keeps its data in SQLite (``kubelite apiserver``), so there is no etcd; the embedded
+    #: landscape's process kubelet has no kube-controller-manager, kube-scheduler or shoot system components to
+    #: run (kubelite's API server garbage-collects and finalizes namespaces itself, and simulated nodes run no pods).
     embedded_control_plane: bool = False
     #: One machine controller serves the whole seed (``gardenlet extensions``): no per-shoot Deployment.
     seed_wide_machine_controller: bool = True
@@ -35,8 +34,8 @@ class Plan:
 
     @property
     def kube_controllers(self) -> bool:
-        """kube-controller-manager and kube-scheduler run in the seed (on every seed, embedded ones included)."""
-        return True
+        """kube-controller-manager and kube-scheduler run in the seed."""
+        return not self.embedded_control_plane
 
     @property
     def machine_controller(self) -> bool:
@@ -44,8 +43,7 @@ class Plan:
 
     @property
     def system_components(self) -> bool:
-        """CoreDNS and metrics-server in the shoot; they need nodes to run on."""
-        return self.workers
+        return not self.embedded_control_plane
 
 
 def plan_for(objects: ShootObjects, settings: ControlPlaneSettings) -> Plan:

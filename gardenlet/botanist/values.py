@@ -19,7 +19,6 @@ from gardenlet.components.kube_scheduler import KubeSchedulerValues
 from gardenlet.components.machine_controller import MachineControllerValues
 from gardenlet.components.metrics_server import MetricsServerValues
 from gardenlet.components.namespace import NamespaceValues
-from gardenlet.components.shoot_access import MACHINE_CONTROLLER_USER
 from gardenlet.config import ControlPlaneSettings
 from gardenlet.secrets.configs import CertificateConfig, KubeconfigRequest
 from gardenlet.secrets.controlplane import (
@@ -103,10 +102,10 @@ def secrets_values(objects: ShootObjects, endpoint: APIEndpoint) -> ControlPlane
 
 def shoot_access_config(objects: ShootObjects, endpoint: APIEndpoint) -> CertificateConfig:
     """The machine controller's and OSC actuator's kubeconfig for the shoot: it runs outside the seed's pod network,
-    so it points at the external address. Its user is ``system:machine-controller-manager`` in no group: what it
-    may do (drain nodes, write bootstrap tokens) the botanist grants in the shoot (``components.shoot_access``)."""
+    so it points at the external address, and it may drain nodes and write bootstrap tokens (``system:masters``)."""
     spec = CertificateSpec(
-        MACHINE_CONTROLLER_USER,
+        "system:machine-controller-manager",
+        organizations=("system:masters",),
         usage="client",
         validity=timedelta(days=90),
     )

@@ -1,5 +1,5 @@
-"""The care controller's loop: every ``controllers.shootCare.syncPeriodSeconds``, and at once after a shoot's flow
-succeeded (``GardenletContext.care_due``), the health of each shoot on this seed, written into the Shoot's status.
+"""The care controller's loop: every ``controllers.shootCare.syncPeriodSeconds``, the health of each shoot on this
+seed, written into the Shoot's status.
 
 Which shoots: those whose control plane is on this seed (``status.seedName``, else ``spec.seedName``) and that have
 a seed namespace (``status.technicalID``). Shoots being created (their first Create has not succeeded), being
@@ -15,6 +15,7 @@ at the next one. Nothing is written when nothing changed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -162,16 +163,6 @@ async def care_round(reconciler: CareReconciler) -> None:
     await asyncio.gather(*(one(s) for s in shoots))
 
 
-async def _next_round(stop: asyncio.Event, due: asyncio.Event, period: float) -> None:
-    """Until the period passed, a flow succeeded (``due``), or the controller stops."""
-    waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(due.wait())]
-    try:
-        await asyncio.wait(waits, timeout=period, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for waiting in waits:
-            waiting.cancel()
-
-
 async def run_care_controller(ctx: GardenletContext, stop: asyncio.Event) -> None:
     """Check the seed's shoots every sync period until ``stop`` is set."""
     period = ctx.config.controllers.shoot_care.sync_period_seconds
@@ -179,12 +170,12 @@ async def run_care_controller(ctx: GardenletContext, stop: asyncio.Event) -> Non
     log.info("seed %s: care controller started (every %ss)", ctx.seed_name, period)
     try:
         while not stop.is_set():
-            ctx.care_due.clear()
             try:
                 await care_round(reconciler)
             except (KubeError, ValueError) as exc:
                 log.warning("seed %s: listing shoots failed: %s", ctx.seed_name, exc)
-            await _next_round(stop, ctx.care_due, period)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), period)
     finally:
         reconciler.close()
     log.info("seed %s: care controller stopped", ctx.seed_name)

@@ -170,7 +170,6 @@ class ShootReconciler:
             await self._release(key)
             return None
         await self._patch_status(key, status.succeeded(kind, plan.hibernated, self.ctx.clock.now()))
-        self.ctx.care_due.set()
         return self.sync_period
 
     async def _failed(self, key: Key, kind: str, errors: Any, retryable: bool, progress: int) -> float | None:

@@ -89,15 +89,16 @@ def test_reconcile_orders_the_control_plane_like_gardener() -> None:
     assert not depends_on(flow, "Deploying the Infrastructure", "Deploying etcd")
 
 
-def test_embedded_plan_skips_only_etcd_and_what_the_seed_serves() -> None:
+def test_embedded_plan_skips_etcd_and_the_kube_controllers() -> None:
     calls, stats = run(flows.reconcile(EMBEDDED))
-    # The kube-controller-manager, kube-scheduler and system components run on embedded seeds too.
     assert set(stats.skipped) == {
         "Deploying etcd",
         "Deploying the external DNS record",
+        "Deploying the kube-controller-manager",
+        "Deploying the kube-scheduler",
         "Deploying the machine-controller-manager",
+        "Deploying the system components into the shoot",
     }
-    assert {"deploy_kube_controller_manager", "deploy_kube_scheduler", "deploy_system_components"} <= set(calls)
     assert stats.progress == 100
     assert calls.index("deploy_kube_apiserver_service") < calls.index("deploy_secrets")
     assert calls.index("deploy_secrets") < calls.index("deploy_kube_apiserver") < calls.index("deploy_worker")
@@ -112,25 +113,9 @@ def test_real_seed_plan_runs_everything() -> None:
     assert "deploy_machine_controller" in calls and "deploy_dns_record" in calls
 
 
-def test_a_plan_without_workers_skips_the_machines_and_what_runs_on_them() -> None:
+def test_a_plan_without_workers_skips_the_machines() -> None:
     _, stats = run(flows.reconcile(Plan(embedded_control_plane=True, workers=False)))
-    assert {
-        "Deploying the Worker",
-        "Waiting until the shoot's nodes are ready",
-        "Deploying the system components into the shoot",
-    } <= set(stats.skipped)
-
-
-def test_the_control_plane_extension_follows_the_infrastructure() -> None:
-    for flow in (flows.reconcile(EMBEDDED), flows.reconcile(REAL_SEED), flows.hibernate(EMBEDDED)):
-        assert depends_on(flow, "Deploying the ControlPlane", "Deploying the Infrastructure")
-    flow = flows.reconcile(EMBEDDED)
-    # Off the control plane's critical path, but the flow does not end before it is ready.
-    assert not depends_on(flow, "Deploying the kube-apiserver", "Deploying the ControlPlane")
-    assert depends_on(flow, "Cleaning up unused secrets", "Deploying the ControlPlane")
-    delete = flows.delete(EMBEDDED)
-    assert depends_on(delete, "Deleting the ControlPlane", "Deleting the Worker")
-    assert depends_on(delete, "Deleting the Infrastructure", "Deleting the ControlPlane")
+    assert {"Deploying the Worker", "Waiting until the shoot's nodes are ready"} <= set(stats.skipped)
 
 
 def test_a_hibernated_plan_gets_the_hibernation_flow() -> None:
@@ -146,10 +131,9 @@ def test_a_hibernated_plan_gets_the_hibernation_flow() -> None:
     assert "deploy_worker" not in calls and "deploy_operating_system_configs" not in calls
 
 
-def test_embedded_hibernation_skips_etcd() -> None:
-    calls, stats = run(flows.hibernate(Plan(hibernated=True, embedded_control_plane=True)))
-    assert set(stats.skipped) == {"Scaling etcd down"}
-    assert calls.index("hibernate_worker") < calls.index("hibernate_kube_controllers")
+def test_embedded_hibernation_skips_etcd_and_controllers() -> None:
+    _, stats = run(flows.hibernate(Plan(hibernated=True, embedded_control_plane=True)))
+    assert set(stats.skipped) == {"Scaling the controllers down", "Scaling etcd down"}
 
 
 def test_delete_empties_the_cloud_before_the_namespace_goes() -> None:

@@ -12,7 +12,6 @@ from gardenlet.components.kube_scheduler import KubeScheduler, KubeSchedulerValu
 from gardenlet.components.machine_controller import MachineController, MachineControllerValues
 from gardenlet.components.metrics_server import MetricsServer, MetricsServerValues
 from gardenlet.components.namespace import Namespace, NamespaceValues
-from gardenlet.components.shoot_access import ShootAccess, ShootAccessValues
 from kubelite.client import Kube
 
 NS = "shoot--dev--web"
@@ -130,7 +129,4 @@ def components() -> dict[str, ChartComponent]:
         "coredns": CoreDNS(OFFLINE, CoreDNSValues(cluster_ip="10.112.0.10", service_cidr="10.112.0.0/13")),
         "kube-proxy": KubeProxy(OFFLINE, KubeProxyValues(kubeconfig_secret="kube-proxy", pod_cidr="10.96.0.0/11")),
         "metrics-server": MetricsServer(OFFLINE, MetricsServerValues(register_api_service=True)),
-        "shoot-access": ShootAccess(
-            OFFLINE, ShootAccessValues(bootstrap_group="system:bootstrappers:kubelite:machines")
-        ),
     }

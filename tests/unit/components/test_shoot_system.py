@@ -8,7 +8,6 @@ import yaml
 from gardenlet.components.coredns import CoreDNSValues
 from gardenlet.components.kube_proxy import KubeProxyValues
 from gardenlet.components.metrics_server import MetricsServer, MetricsServerValues
-from gardenlet.components.shoot_access import MACHINE_CONTROLLER_ROLE, ShootAccessValues
 from tests.unit.components.examples import OFFLINE, components
 
 pytestmark = pytest.mark.unit
@@ -42,33 +41,6 @@ def test_kube_proxy_configuration() -> None:
     assert pod["hostNetwork"] is True
     assert pod["containers"][0]["livenessProbe"]["httpGet"]["port"] == 10256
     assert objects["ClusterRoleBinding"]["roleRef"]["name"] == "system:node-proxier"
-
-
-def test_shoot_access_grants_the_machine_controller_no_more_than_it_needs() -> None:
-    objects = {(o["kind"], o["metadata"]["name"]): o for o in components()["shoot-access"].objects()}
-    nodes = objects[("ClusterRoleBinding", "gardener.cloud:system:bootstrappers:nodes")]
-    assert nodes["roleRef"]["name"] == "system:node"
-    assert nodes["subjects"] == [
-        {"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": "system:bootstrappers:kubelite:machines"}
-    ]
-    role = objects[("ClusterRole", MACHINE_CONTROLLER_ROLE)]
-    granted = {(r, v) for rule in role["rules"] for r in rule["resources"] for v in rule["verbs"]}
-    assert ("nodes", "delete") in granted and ("pods/eviction", "create") in granted
-    assert not any(resource in ("secrets", "*") or verb == "*" for resource, verb in granted)
-    # Bootstrap-token Secrets: in kube-system only, through a Role.
-    secrets = objects[("Role", MACHINE_CONTROLLER_ROLE)]
-    assert secrets["metadata"]["namespace"] == "kube-system"
-    assert secrets["rules"][0]["resources"] == ["secrets"]
-    for kind in ("ClusterRoleBinding", "RoleBinding"):
-        subjects = objects[(kind, MACHINE_CONTROLLER_ROLE)]["subjects"]
-        assert subjects == [
-            {"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "system:machine-controller-manager"}
-        ]
-
-
-def test_shoot_access_refuses_identities_outside_system() -> None:
-    with pytest.raises(ValueError, match="bootstrap_group"):
-        ShootAccessValues(bootstrap_group="machines")
 
 
 def test_metrics_server_api_service_is_optional() -> None:
