@@ -20,6 +20,7 @@ from gardenlet.components.values import (
     check_name,
     check_replicas,
     check_secret_name,
+    controller_workload,
 )
 from kubelite.client import Kube
 
@@ -120,8 +121,6 @@ class KubeControllerManager(WorkloadComponent):
 
     def context(self) -> dict[str, Any]:
         v = self.values
-        selector = {"app": "kubernetes", "role": "controller-manager"}
-        labels = {**selector, "gardener.cloud/role": "controlplane"}
         secret_volumes = [
             ("kubeconfig", v.kubeconfig_secret, SHOOT_KUBECONFIG_DIR),
             ("ca", v.ca_secret, CA_DIR),
@@ -130,18 +129,14 @@ class KubeControllerManager(WorkloadComponent):
         if v.server_secret:
             secret_volumes.append(("server-tls", v.server_secret, SERVER_TLS_DIR))
         return {
-            "name": NAME,
-            "namespace": v.namespace,
-            "image": v.image,
-            "command": self.command(),
-            "replicas": v.replicas,
-            "labels": labels,
-            "pod_labels": {
-                **labels,
-                "networking.gardener.cloud/to-dns": "allowed",
-                "networking.resources.gardener.cloud/to-kube-apiserver-tcp-443": "allowed",
-            },
-            "selector": selector,
+            **controller_workload(
+                "controller-manager",
+                name=NAME,
+                namespace=v.namespace,
+                image=v.image,
+                command=self.command(),
+                replicas=v.replicas,
+            ),
             "port": PORT,
             "secret_volumes": [{"name": n, "secret": s, "path": p} for n, s, p in secret_volumes],
             "resources": v.resources.manifest(),

@@ -22,6 +22,7 @@ from gardenlet.components.values import (
     check_replicas,
     check_secret_name,
     checksum,
+    controller_workload,
 )
 from kubelite.client import Kube
 
@@ -114,24 +115,18 @@ class KubeScheduler(WorkloadComponent):
     def context(self) -> dict[str, Any]:
         v = self.values
         config = yaml.safe_dump(self.configuration(), sort_keys=False)
-        selector = {"app": "kubernetes", "role": "scheduler"}
-        labels = {**selector, "gardener.cloud/role": "controlplane"}
         secret_volumes = [("kubeconfig", v.kubeconfig_secret, SHOOT_KUBECONFIG_DIR)]
         if v.server_secret:
             secret_volumes.append(("server-tls", v.server_secret, SERVER_TLS_DIR))
         return {
-            "name": NAME,
-            "namespace": v.namespace,
-            "image": v.image,
-            "command": self.command(),
-            "replicas": v.replicas,
-            "labels": labels,
-            "pod_labels": {
-                **labels,
-                "networking.gardener.cloud/to-dns": "allowed",
-                "networking.resources.gardener.cloud/to-kube-apiserver-tcp-443": "allowed",
-            },
-            "selector": selector,
+            **controller_workload(
+                "scheduler",
+                name=NAME,
+                namespace=v.namespace,
+                image=v.image,
+                command=self.command(),
+                replicas=v.replicas,
+            ),
             "port": PORT,
             "configmap": CONFIGMAP,
             "config_dir": CONFIG_DIR,

@@ -20,6 +20,7 @@ from gardenlet.components.values import (
     check_name,
     check_replicas,
     check_secret_name,
+    controller_workload,
 )
 from kubelite.client import Kube
 
@@ -70,23 +71,19 @@ class MachineController(WorkloadComponent):
 
     def context(self) -> dict[str, Any]:
         v = self.values
-        selector = {"app": "kubernetes", "role": "machine-controller-manager"}
-        labels = {**selector, "gardener.cloud/role": "controlplane"}
         return {
-            "name": NAME,
-            "namespace": v.namespace,
-            "image": v.image,
-            "command": list(v.command),
-            "replicas": v.replicas,
-            "labels": labels,
-            "pod_labels": {
-                **labels,
-                "networking.gardener.cloud/to-dns": "allowed",
-                "networking.gardener.cloud/to-runtime-apiserver": "allowed",
-                "networking.gardener.cloud/to-public-networks": "allowed",
-                "networking.resources.gardener.cloud/to-kube-apiserver-tcp-443": "allowed",
-            },
-            "selector": selector,
+            **controller_workload(
+                "machine-controller-manager",
+                name=NAME,
+                namespace=v.namespace,
+                image=v.image,
+                command=list(v.command),
+                replicas=v.replicas,
+                extra_pod_labels={
+                    "networking.gardener.cloud/to-runtime-apiserver": "allowed",
+                    "networking.gardener.cloud/to-public-networks": "allowed",
+                },
+            ),
             "health_port": v.health_port,
             "target_kubeconfig_secret": v.target_kubeconfig_secret,
             "kubeconfig_dir": SHOOT_KUBECONFIG_DIR,

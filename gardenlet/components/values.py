@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,3 +98,39 @@ class Resources:
 #: Where controllers that talk to the shoot find its kubeconfig (a Secret with the key ``kubeconfig``).
 SHOOT_KUBECONFIG_DIR = "/var/run/secrets/gardener.cloud/shoot/kubeconfig"
 SHOOT_KUBECONFIG = f"{SHOOT_KUBECONFIG_DIR}/kubeconfig"
+
+
+#: Network labels every control-plane controller's pods carry (DNS, and the shoot's kube-apiserver).
+CONTROLLER_NETWORK_LABELS = {
+    "networking.gardener.cloud/to-dns": "allowed",
+    "networking.resources.gardener.cloud/to-kube-apiserver-tcp-443": "allowed",
+}
+
+
+def controller_workload(
+    role: str,
+    *,
+    name: str,
+    namespace: str,
+    image: str,
+    command: list[str],
+    replicas: int,
+    extra_pod_labels: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The chart context a control-plane controller's Deployment shares with the others: identity, labels, selector.
+
+    ``role`` is Gardener's ``role`` label (``controller-manager``, ``scheduler``, ``machine-controller-manager``);
+    ``extra_pod_labels`` are further network labels its pods need.
+    """
+    selector = {"app": "kubernetes", "role": role}
+    labels = {**selector, "gardener.cloud/role": "controlplane"}
+    return {
+        "name": name,
+        "namespace": namespace,
+        "image": image,
+        "command": command,
+        "replicas": replicas,
+        "labels": labels,
+        "pod_labels": {**labels, **CONTROLLER_NETWORK_LABELS, **(extra_pod_labels or {})},
+        "selector": selector,
+    }
